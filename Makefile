@@ -1,0 +1,58 @@
+# ctsearch: every command a newcomer needs. `make run` and `make test` set everything up.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON_BOOTSTRAP ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+SHARED ?= ../shared
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help venv run test services stop status lint format demo
+
+help:
+	@echo "make run       install, start services, migrate, load demo data, serve on http://$(HOST):$(PORT)"
+	@echo "make test      install, start services, run every test against the real services"
+	@echo "make services  start PostgreSQL, Redis and OpenSearch (idempotent), then migrate"
+	@echo "make stop      stop the services (and a worker/beat started by make run)"
+	@echo "make lint      ruff check and format check"
+
+# The virtualenv is rebuilt only when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || $(PYTHON_BOOTSTRAP) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	@touch $@
+
+venv: $(VENV)/.installed
+
+services: venv
+	@ops/services.sh start
+	@$(PY) manage.py migrate --noinput -v 0
+	@echo "Services are up. Try: $(PY) manage.py ingest $(SHARED)/seeds"
+
+stop:
+	@ops/app.sh stop || true
+	@ops/services.sh stop
+
+status:
+	@ops/services.sh status
+	@ops/app.sh status || true
+
+demo: services
+	@$(PY) manage.py load_demo --shared $(SHARED)
+
+run: demo
+	@ops/app.sh serve $(HOST) $(PORT)
+
+test: services
+	@ops/test.sh
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: venv
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
