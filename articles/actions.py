@@ -1,0 +1,164 @@
+"""Every write that changes ctsearch's state lives here, not in views, save() or commands.
+
+Callers (the ingest command, Celery tasks, the admin, later the feed collector) go through these
+functions so that the rules -- one transaction per batch, no half-written rows, upserts on the
+natural key -- hold for every entry point.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from psqlextra.expressions import ExcludedCol
+from psqlextra.query import ConflictAction
+
+from .models import Article, IndexChange, Source
+from .sources import KNOWN_SOURCES
+
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+
+# Columns an upsert replaces when the content changed. Status (a curator's hide), created_at
+# and collected_at (first seen) are kept.
+UPSERT_UPDATES = (
+    "url",
+    "canonical_url",
+    "title",
+    "byline",
+    "body",
+    "raw",
+    "raw_encoding",
+    "origin",
+    "language",
+    "published_at",
+    "published_at_source",
+    "content_hash",
+    "updated_at",
+)
+
+
+class InvalidSourceSlug(ValueError):
+    pass
+
+
+def ensure_source(slug: str, *, name: str = "") -> Source:
+    """The source with this slug, created from KNOWN_SOURCES (or the given name) if new."""
+    if not SLUG_RE.match(slug):
+        raise InvalidSourceSlug(
+            f"invalid source slug {slug!r}: use lowercase letters, digits, '-' or '_'"
+        )
+    known = KNOWN_SOURCES.get(slug)
+    defaults = {"name": name or slug}
+    if known:
+        defaults = {
+            "name": known.name,
+            "homepage": known.homepage,
+            "country": known.country,
+            "language": known.language,
+        }
+    source, _ = Source.objects.get_or_create(slug=slug, defaults=defaults)
+    return source
+
+
+@dataclass
+class UpsertCounts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    created_ids: list[int] = field(default_factory=list)
+    updated_ids: list[int] = field(default_factory=list)
+
+    def add(self, other: UpsertCounts) -> None:
+        self.created += other.created
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.created_ids += other.created_ids
+        self.updated_ids += other.updated_ids
+
+
+def upsert_articles(rows: Sequence[dict]) -> UpsertCounts:
+    """Insert new articles and update changed ones, in one transaction.
+
+    Each row is a dict of Article columns including ``source_id``, ``key`` and
+    ``content_hash``. A row whose (source, key) exists with the same content hash is left alone;
+    with another hash it is updated in place. Duplicate keys within ``rows`` keep the last one.
+    """
+    counts = UpsertCounts()
+    if not rows:
+        return counts
+    by_key = {(row["source_id"], row["key"]): row for row in rows}
+    counts.unchanged = len(rows) - len(by_key)  # in-batch repeats are no-ops on the database
+
+    now = timezone.now()
+    with transaction.atomic():
+        existing = _existing_hashes(by_key.keys())
+        to_write = []
+        for natural_key, row in by_key.items():
+            known_hash = existing.get(natural_key)
+            if known_hash == row["content_hash"]:
+                counts.unchanged += 1
+                continue
+            to_write.append({**row, "created_at": now, "updated_at": now, "collected_at": now})
+        if not to_write:
+            return counts
+        written = Article.objects.on_conflict(
+            ["source", "key"],
+            ConflictAction.UPDATE,
+            # A concurrent ingest may have written the same content meanwhile: no-op then.
+            update_condition=~Q(content_hash=ExcludedCol("content_hash")),
+            update_values={name: ExcludedCol(name) for name in UPSERT_UPDATES},
+        ).bulk_insert(to_write, return_model=False)
+        ids = {(row["source_id"], row["key"]): row["id"] for row in written}
+        for row in to_write:
+            natural_key = (row["source_id"], row["key"])
+            article_id = ids.get(natural_key)
+            if article_id is None:
+                counts.unchanged += 1
+            elif natural_key in existing:
+                counts.updated += 1
+                counts.updated_ids.append(article_id)
+            else:
+                counts.created += 1
+                counts.created_ids.append(article_id)
+        record_index_changes(counts.created_ids + counts.updated_ids)
+    return counts
+
+
+def _existing_hashes(natural_keys: Iterable[tuple[int, str]]) -> dict[tuple[int, str], str]:
+    keys_by_source: dict[int, list[str]] = {}
+    for source_id, key in natural_keys:
+        keys_by_source.setdefault(source_id, []).append(key)
+    condition = Q(pk__in=[])
+    for source_id, keys in keys_by_source.items():
+        condition |= Q(source_id=source_id, key__in=keys)
+    return {
+        (source_id, key): content_hash
+        for source_id, key, content_hash in Article.objects.filter(condition).values_list(
+            "source_id", "key", "content_hash"
+        )
+    }
+
+
+def set_article_status(article_ids: Iterable[int], status: str) -> int:
+    """Hide or show articles; returns how many changed."""
+    if status not in Article.Status.values:
+        raise ValueError(f"unknown status {status!r}")
+    with transaction.atomic():
+        changing = list(
+            Article.objects.filter(pk__in=list(article_ids))
+            .exclude(status=status)
+            .select_for_update()
+            .values_list("pk", flat=True)
+        )
+        Article.objects.filter(pk__in=changing).update(status=status, updated_at=timezone.now())
+        record_index_changes(changing)
+        return len(changing)
+
+
+def record_index_changes(article_ids: Iterable[int]) -> None:
+    """Queue these articles for the search index; call inside the writing transaction."""
+    IndexChange.objects.bulk_create([IndexChange(article_id=pk) for pk in article_ids])

@@ -1,0 +1,56 @@
+"""Checks of the three services, each reported separately for /healthz."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import redis
+from django.conf import settings
+from django.db import connection
+
+from .search.client import engine_health
+
+
+def check_postgresql() -> dict:
+    with connection.cursor() as cursor:
+        cursor.execute("select version()")
+        (version,) = cursor.fetchone()
+    return {"version": version.split(" on ")[0]}
+
+
+def check_opensearch() -> dict:
+    health = engine_health()
+    if health["status"] == "red":
+        raise RuntimeError(f"cluster {health['cluster']} is red")
+    return health
+
+
+def check_redis() -> dict:
+    client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2, socket_connect_timeout=2)
+    try:
+        client.ping()
+        return {"version": client.info("server")["redis_version"]}
+    finally:
+        client.close()
+
+
+CHECKS: dict[str, Callable[[], dict]] = {
+    "postgresql": check_postgresql,
+    "opensearch": check_opensearch,
+    "redis": check_redis,
+}
+
+
+def run_checks() -> dict:
+    """{"ok": bool, "services": {name: {"ok", "latency_ms", ...details or "error"}}}."""
+    services = {}
+    for name, check in CHECKS.items():
+        started = time.monotonic()
+        try:
+            result = {"ok": True, **check()}
+        except Exception as error:  # a health check reports every failure, whatever its kind
+            result = {"ok": False, "error": f"{type(error).__name__}: {error}"[:300]}
+        result["latency_ms"] = round((time.monotonic() - started) * 1000, 1)
+        services[name] = result
+    return {"ok": all(s["ok"] for s in services.values()), "services": services}
