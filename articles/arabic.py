@@ -1,0 +1,361 @@
+"""Arabic text normalisation shared by ingestion, tagging and search.
+
+Kept free of Django and OpenSearch so that every layer (and the analyzers' tests) can use it.
+
+This module is the single source of truth for the character normalisation and the proclitic
+rules: ``articles.search.analysis`` builds the OpenSearch ``mapping`` / ``pattern_replace``
+filters from the tables and regular expressions defined here, and the Python functions below
+apply exactly the same rules, so ``normalize(text)`` equals what the analyzers see before
+tokenisation and ``stem_variants(token)`` equals what the stemmed field indexes for a token.
+
+Regular expressions are written in the common subset of Python ``re`` and ``java.util.regex``
+(look-ahead/behind, explicit character classes only) because the same strings go to the engine.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from articles.search import arabic_lexicon as lex
+
+# Arabic-Indic (U+0660–U+0669) and Persian/Urdu (U+06F0–U+06F9) digits to ASCII.
+_DIGITS = {ord(c): str(i) for i, c in enumerate("٠١٢٣٤٥٦٧٨٩")}
+_DIGITS.update({ord(c): str(i) for i, c in enumerate("۰۱۲۳۴۵۶۷۸۹")})
+
+
+def to_western_digits(text: str) -> str:
+    """Replace Arabic-Indic and Persian digits with ASCII digits; nothing else changes."""
+    return text.translate(_DIGITS)
+
+
+# ------------------------------------------------------------------------------------------------
+# Character normalisation
+# ------------------------------------------------------------------------------------------------
+
+#: Removed: tashkeel and Quranic marks (incl. superscript alef U+0670 and the combining hamza /
+#: madda U+0653–U+0655 of decomposed text), tatweel, and invisible format characters (RLM, LRM,
+#: ALM, ZWNJ, ZWJ, ZWSP, soft hyphen, BOM, bidi embeddings / isolates, word joiner).
+_REMOVED = (
+    [chr(c) for c in range(0x0610, 0x061B)]  # Quranic honorifics / small letters
+    + [chr(c) for c in range(0x064B, 0x0660)]  # fathatan .. wavy hamza below (tashkeel)
+    + ["\u0670"]  # superscript (dagger) alef
+    + [chr(c) for c in range(0x06D6, 0x06EE) if c not in (0x06E5, 0x06E6)]  # Quranic marks
+    + ["\u0640"]  # tatweel
+    + ["\u00ad", "\u061c", "\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\u2060", "\ufeff"]
+    + [chr(c) for c in range(0x202A, 0x202F)]  # LRE RLE PDF LRO RLO
+    + [chr(c) for c in range(0x2066, 0x206A)]  # LRI RLI FSI PDI
+)
+
+#: Single-character replacements (before presentation forms are added).
+_REPLACED = {
+    # alef forms → bare alef
+    "أ": "ا",
+    "إ": "ا",
+    "آ": "ا",
+    "ٱ": "ا",  # alef wasla
+    "ٲ": "ا",
+    "ٳ": "ا",
+    "ٵ": "ا",
+    # hamza seats → hamza: مسؤول / مسئول, شؤون / شئون, هيئة all agree
+    "ؤ": "ء",
+    "ئ": "ء",
+    "ٶ": "ء",
+    "ٸ": "ء",
+    # alef maqsura, taa marbuta
+    "ى": "ي",
+    "ة": "ه",
+    # Persian / Urdu / Kurdish letters
+    "ی": "ي",  # Farsi yeh U+06CC
+    "ې": "ي",
+    "ۍ": "ي",
+    "ے": "ي",
+    "ک": "ك",  # keheh U+06A9
+    "ڪ": "ك",
+    "گ": "ك",
+    "ۀ": "ه",  # heh with yeh above U+06C0
+    "ہ": "ه",
+    "ھ": "ه",
+    "ە": "ه",
+    "ۃ": "ه",
+    "پ": "ب",
+    "چ": "ج",
+    "ژ": "ز",
+    "ڤ": "ف",  # veh, used for V in names (ڤيينا)
+    "ڨ": "ق",
+    # punctuation / numbers
+    "٫": ".",  # Arabic decimal separator: ١٫٤ = 1.4
+    "٬": "",  # Arabic thousands separator: ١٬٠٠٠ = 1000
+    "٪": "%",
+    **{chr(k): v for k, v in _DIGITS.items()},
+}
+
+#: Letter + combining hamza above → the precomposed hamza letter (then normalised to ء).
+_DECOMPOSED_HAMZA = {"و\u0654": "ء", "ي\u0654": "ء", "ى\u0654": "ء"}
+
+_BASE_TABLE: dict[int, str] = {ord(c): "" for c in _REMOVED}
+_BASE_TABLE.update({ord(k): v for k, v in _REPLACED.items()})
+_DECOMPOSED_RE = re.compile("|".join(_DECOMPOSED_HAMZA))
+
+
+def _base_normalize(text: str) -> str:
+    text = _DECOMPOSED_RE.sub(lambda m: _DECOMPOSED_HAMZA[m.group(0)], text)
+    return text.translate(_BASE_TABLE)
+
+
+def _presentation_forms() -> dict[str, str]:
+    """Arabic presentation forms A (U+FB50–U+FDFF) and B (U+FE70–U+FEFF) → normalised letters
+    (NFKC compatibility decomposition, then the base normalisation). ﻻ → لا, ﷲ → الله."""
+    out: dict[str, str] = {}
+    for cp in [*range(0xFB50, 0xFE00), *range(0xFE70, 0xFF00)]:
+        ch = chr(cp)
+        if unicodedata.category(ch) == "Cn":
+            continue
+        value = _base_normalize(unicodedata.normalize("NFKC", ch))
+        if value.strip() == "":
+            value = ""
+        if value != ch:
+            out[ch] = value
+    return out
+
+
+#: Every single-character rule of the normalisation (what the ``mapping`` char filter gets).
+CHAR_MAP: dict[str, str] = {c: "" for c in _REMOVED}
+CHAR_MAP.update(_REPLACED)
+CHAR_MAP.update(_presentation_forms())
+#: Multi-character rules (longest match wins in the ``mapping`` char filter too).
+SEQUENCE_MAP: dict[str, str] = dict(_DECOMPOSED_HAMZA)
+
+_TABLE = {ord(k): v for k, v in CHAR_MAP.items()}
+
+#: Digit-context rules, applied after the character map, as (java/python regex, replacement).
+#: Python's re accepts ``$1``-style groups via the converter below.
+NUMBER_RULES: tuple[tuple[str, str], ...] = (
+    # 1,000,000 → 1000000 (the Arabic ٬ is already removed by the character map)
+    ("(?<=[0-9]),(?=[0-9]{3}(?![0-9]))", ""),
+    # 1,5 (comma as decimal separator) → 1.5, like ١٫٥
+    ("(?<=[0-9]),(?=[0-9])", "."),
+    # ٢٠١٤م / 2014 م / ١٤٣٥هـ → 2014 / 1435 (era suffix after a number)
+    ("([0-9]) ?[مه](?![\u0621-\u064a0-9])", "$1"),
+)
+_NUMBER_RES = [(re.compile(p), r.replace("$1", r"\1")) for p, r in NUMBER_RULES]
+
+
+def normalize(text: str) -> str:
+    """The character normalisation of the analyzers, in Python.
+
+    Removes diacritics, tatweel and invisible marks; unifies alef / hamza-seat / yeh / teh
+    marbuta / Persian letters; expands presentation forms; converts digits to ASCII; removes
+    thousands separators and the era letter after numbers (٢٠١٤م → 2014). Word boundaries and
+    Latin text are untouched (no lowercasing: the analyzers lowercase after tokenisation).
+    """
+    if not text:
+        return text
+    text = _DECOMPOSED_RE.sub(lambda m: _DECOMPOSED_HAMZA[m.group(0)], text)
+    text = text.translate(_TABLE)
+    for rx, repl in _NUMBER_RES:
+        text = rx.sub(repl, text)
+    return text
+
+
+# ------------------------------------------------------------------------------------------------
+# Proclitics, names and stemming (token level; tokens are expected to be normalised)
+# ------------------------------------------------------------------------------------------------
+
+#: A normalised Arabic letter.
+AR = "[\u0621-\u064a]"
+#: Marks a token as final (names, stemmer overrides): the suffix rules skip it; removed at the end.
+FINAL_MARK = "\ue000"
+
+#: Lucene ArabicStemmer suffixes in its order, after normalisation (ة→ه, so ية/ة are covered).
+LIGHT_SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي")
+#: "The rest is a short stem": 2–3 letters followed by a sequence of light suffixes.
+_SHORT_STEM = AR + "{2,3}" + "".join(f"(?:{s})?" for s in LIGHT_SUFFIXES) + "$"
+
+#: Endings allowed after a name base (nisba, plural, feminine) and after a lexical base.
+NAME_ENDINGS = "(?:ا|ي|يه|ه|يين|ين|يون|ون|يان|ان|يات|ات)?"
+LEX_ENDINGS = "(?:ه|ت|ات|ان|ين|ون|ي|يه|يين|يون|يات|ها|هم|هما|تها|ته|تهم|تين|تان|ا)?"
+
+#: Proclitic stacks: any (conjunction? + preposition/article) and the article-bearing ones.
+STACK_ANY = "(?:[وف]?(?:[بك]?ال|لل|[بلك])|[وف])"
+STACK_ARTICLE = "(?:[وف]?[بك]?ال|[وف]?لل)"
+
+
+def _alternation(words) -> str:
+    # longest first so that alternation order never hides a longer word
+    return "(?:" + "|".join(sorted(set(words), key=lambda w: (-len(w), w))) + ")"
+
+
+def _name_base(word: str) -> str:
+    w = normalize(word)
+    return w[:-1] if w.endswith("ا") and len(w) > 3 else w
+
+
+def _lex_base(word: str) -> str:
+    w = normalize(word)
+    return w[:-1] if w.endswith("ه") and len(w) > 3 else w
+
+
+NAME_BASES = tuple(sorted({_name_base(w) for w in lex.NAMES}))
+#: article names without their article: الرقة → رقه
+ARTICLE_NAME_BASES = tuple(sorted({normalize(w)[2:] for w in lex.ARTICLE_NAMES}))
+LEX_BASES = tuple(sorted({_lex_base(w) for w in lex.LEXICAL_INITIAL}))
+
+_NAMES_RX = _alternation(NAME_BASES)
+_ART_NAMES_RX = _alternation(ARTICLE_NAME_BASES)
+_LEX_RX = _alternation(LEX_BASES)
+#: A whole token that is protected from proclitic stripping.
+PROTECTED_RX = f"(?:{_NAMES_RX}{NAME_ENDINGS}|{_LEX_RX}{LEX_ENDINGS})"
+
+# --- stemmed field -----------------------------------------------------------------------------
+#: (pattern, replacement) pairs in order; each becomes one pattern_replace token filter.
+#: ``name``: optional proclitics + name + nisba ending → marked name base.
+STEM_NAME_RULE = (f"^{STACK_ANY}?({_NAMES_RX}){NAME_ENDINGS}$", FINAL_MARK + "$1")
+STEM_ARTICLE_NAME_RULE = (f"^{STACK_ARTICLE}({_ART_NAMES_RX})$", FINAL_MARK + "$1")
+#: proclitics before a protected lexical word are removed, the word (with ending) is kept.
+STEM_LEXICAL_RULE = (f"^{STACK_ANY}(?={_LEX_RX}{LEX_ENDINGS}$)", "")
+#: definite article, possibly after و/ف and ب/ك, or لل: removed when ≥ 2 letters remain.
+STEM_ARTICLE_RULE = (
+    f"^(?!{FINAL_MARK})(?!{PROTECTED_RX}$)(?:[وف]?[بك]?ال|[وف]?لل)(?={AR}{{2}})",
+    "",
+)
+#: bare proclitics (و ف ب ل ك, stacked و/ف + ب/ل/ك): emitted as an *extra* token at the same
+#: position (multiplexer), only when ≥ 4 letters remain and the rest is not a short stem (for
+#: ب ل ك ف) or ≥ 3 letters remain (for و, like Lucene). Protected words are never stripped.
+CLITIC_RULE = (
+    f"^(?!{FINAL_MARK})(?!{PROTECTED_RX}$)"
+    f"(?:(?:[وف]?[بلك]|ف)(?={AR}{{4}})(?!{_SHORT_STEM})|و(?={AR}{{3}}))",
+    "",
+)
+#: Lucene-order light suffix stripping; each suffix at most once, ≥ 2 letters must remain.
+SUFFIX_RULES = tuple((f"^(?!{FINAL_MARK})(.{{2,}}){s}$", "$1") for s in LIGHT_SUFFIXES)
+UNMARK_RULE = (f"^{FINAL_MARK}", "")
+
+# --- exact field -------------------------------------------------------------------------------
+#: proclitics before a name / protected word are removed (the word keeps its ending).
+EXACT_PROTECTED_RULE = (f"^[وف]?[بلك]?(?={PROTECTED_RX}$)", "")
+#: و/ف/ب/ك before the article are removed, the article is kept: وبالإرهاب → الإرهاب.
+EXACT_ARTICLE_RULE = (f"^(?!{PROTECTED_RX}$)(?:[وف][بك]?|[بك])(?=ال{AR}{{2}})", "")
+#: ل + article (لل) becomes the article: للتحالف → التحالف.
+EXACT_LAM_RULE = (f"^(?!{PROTECTED_RX}$)[وف]?لل(?={AR}{{2}})", "ال")
+
+
+@lru_cache(maxsize=1)
+def _compiled():
+    def c(rule):
+        pattern, repl = rule
+        return re.compile(pattern), repl.replace("$1", r"\1")
+
+    return {
+        "name": c(STEM_NAME_RULE),
+        "art_name": c(STEM_ARTICLE_NAME_RULE),
+        "lex": c(STEM_LEXICAL_RULE),
+        "article": c(STEM_ARTICLE_RULE),
+        "clitic": c(CLITIC_RULE),
+        "unmark": c(UNMARK_RULE),
+        "x_protected": c(EXACT_PROTECTED_RULE),
+        "x_article": c(EXACT_ARTICLE_RULE),
+        "x_lam": c(EXACT_LAM_RULE),
+        "stop": frozenset(
+            p + normalize(w) for w in lex.STOPWORDS for p in ("", "و", "ف") if len(w) > 1 or not p
+        ),
+        "override": _override_table(),
+    }
+
+
+def _apply(rule, token: str) -> str:
+    rx, repl = rule
+    return rx.sub(repl, token, count=1)
+
+
+_SUFFIX_RES = [(re.compile(p), r.replace("$1", r"\1")) for p, r in SUFFIX_RULES]
+
+
+def light_stem(token: str) -> str:
+    """Lucene-order light suffix stripping (ها ان ات ون ين يه ه ي), as the stemmed field does."""
+    for rule in _SUFFIX_RES:
+        token = _apply(rule, token)
+    return token
+
+
+def _override_table() -> dict[str, str]:
+    """Broken plural (and its suffixed forms) → stem of the singular (marked final)."""
+    table: dict[str, str] = {}
+    for singular, plurals in lex.BROKEN_PLURALS:
+        target = light_stem(normalize(singular))
+        for plural in plurals:
+            p = normalize(plural)
+            forms = {p}
+            if p.endswith("ه"):
+                forms |= {p[:-1] + "ت" + e for e in ("ها", "هم", "ه", "هما")}
+            else:
+                forms |= {p + e for e in ("ها", "هم", "ه", "هما")}
+            for f in forms:
+                table.setdefault(f, target)
+    for target, forms in lex.SEPARATE_STEMS:
+        for f in forms:
+            table[normalize(f)] = normalize(target)
+    return table
+
+
+def stemmer_overrides() -> dict[str, str]:
+    """The ``stemmer_override`` table (normalised form → final stem), for the analysis builder."""
+    return dict(_compiled()["override"])
+
+
+def stopwords() -> list[str]:
+    return sorted(_compiled()["stop"])
+
+
+def _pre_clitic(token: str) -> str:
+    """Names, protected words and the article, before the optional bare-proclitic variant."""
+    c = _compiled()
+    for key in ("name", "art_name", "lex", "article"):
+        token = _apply(c[key], token)
+    return token
+
+
+def strip_proclitics(token: str) -> str:
+    """The proclitic-free form the stemmed field uses for a normalised token.
+
+    Names come back bare (``للبنان`` → ``لبنان``, ``الإيرانية`` → ``ايران``), the article and the
+    ب/ك/و/ف/لل stacks around it are removed (``وللتحالف`` → ``تحالف``), bare proclitics are
+    removed when the guards allow it (``بنيويورك`` → ``نيويورك``, ``بغداد``/``وزير`` unchanged).
+    The index keeps the unstripped form too for bare proclitics; this returns the stripped one.
+    """
+    token = _pre_clitic(token.lower())
+    token = _apply(_compiled()["clitic"], token)
+    return token.removeprefix(FINAL_MARK)
+
+
+def stem_variants(token: str) -> list[str]:
+    """Terms the stemmed field indexes at one position for a normalised token (in order)."""
+    c = _compiled()
+    token = _pre_clitic(token.lower())
+    variants = [token]
+    stripped = _apply(c["clitic"], token)
+    if stripped != token:
+        variants.append(stripped)
+    out: list[str] = []
+    for v in variants:
+        if v in c["stop"]:
+            continue
+        if v in c["override"]:
+            v = c["override"][v]
+        else:
+            v = light_stem(v)
+        v = _apply(c["unmark"], v)
+        if v not in out:
+            out.append(v)
+    return out
+
+
+def exact_variants(token: str) -> list[str]:
+    """Terms the exact field indexes at one position for a normalised token (in order)."""
+    c = _compiled()
+    token = token.lower()
+    for key in ("x_protected", "x_article", "x_lam"):
+        token = _apply(c[key], token)
+    stripped = _apply(c["clitic"], token)
+    return [token] if stripped == token else [token, stripped]

@@ -1,0 +1,273 @@
+"""Article records from JSON: arrays (streamed with ijson), single objects, and JSON Lines.
+
+Two shapes are recognised per object:
+
+* SaudiNewsNet: ``source, url, date_extracted ("YYYY-MM-DD hh:mm:ss"), title, author, content``.
+  ``date_extracted`` is the crawler's time, in Saudi local time (UTC+3, no DST), so it becomes an
+  aware datetime in Asia/Riyadh with provenance EXTRACTION.
+* Generic: ``url, title, content, published_at (ISO date or datetime), source, author`` (plus a
+  few common aliases: body/text, headline, date/datePublished, byline, link, language/lang);
+  provenance METADATA.
+
+Content is already article text, so only whitespace is normalised (no chrome stripping).
+A record without content is a ``Rejection``. A record without a title but with content gets the
+first sentence as title (``extra["title_derived"]``): SaudiNewsNet has 67 such articles, and
+losing them would be worse than a derived title.
+
+Origins number records from 1: ``file.json#17`` is the 17th element of the array (or the 17th
+line of a JSON Lines file).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterator
+from typing import IO, Any
+
+import ijson
+
+from .dates import parse_arabic_date
+from .records import ArticleRecord, DateProvenance, Rejection
+from .textpage import date_to_datetime, derive_title
+
+try:
+    from zoneinfo import ZoneInfo
+
+    _RIYADH: dt.tzinfo = ZoneInfo("Asia/Riyadh")
+except Exception:
+    _RIYADH = dt.timezone(dt.timedelta(hours=3), "AST")
+
+_CRLF = re.compile(r"\r\n?")
+_HSPACE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_EDGE_SPACES = re.compile(r"[ \t]*\n[ \t]*")
+_BLANK_RUNS = re.compile(r"\n{3,}")
+
+_CONTENT_KEYS = ("content", "body", "text", "article", "articleBody")
+_TITLE_KEYS = ("title", "headline")
+_DATE_KEYS = ("published_at", "date_published", "datePublished", "published", "date", "pubDate")
+_AUTHOR_KEYS = ("author", "byline", "authors")
+_URL_KEYS = ("url", "link", "canonical_url")
+_SOURCE_KEYS = ("source", "source_slug", "site")
+_LANG_KEYS = ("language", "lang")
+_LIST_WRAPPERS = ("articles", "items", "records", "data", "results")
+
+
+def normalise_content(text: str) -> str:
+    """CRLF to LF, runs of spaces to one, no spaces at line edges, at most one blank line."""
+    text = _CRLF.sub("\n", text)
+    text = _HSPACE.sub(" ", text)
+    text = _EDGE_SPACES.sub("\n", text)
+    return _BLANK_RUNS.sub("\n\n", text).strip()
+
+
+def iter_json_records(
+    stream: IO[bytes], *, origin: str, name: str, lines: bool = False
+) -> Iterator[ArticleRecord | Rejection]:
+    """Records from a UTF-8 JSON byte stream (a BOM is skipped).
+
+    ``lines=True`` reads JSON Lines: one object per line, a bad line rejects that line only.
+    Otherwise the stream is an array or one or more top-level objects, parsed incrementally; a
+    syntax error rejects the rest of the stream and keeps what was already yielded. ``name`` is
+    the file name used in keys of records without URL.
+    """
+    if lines:
+        yield from _iter_lines(stream, origin=origin, name=name)
+        return
+    head = _read_head(stream)
+    stream = PrependedStream(head, stream)
+    n = 0
+    try:
+        if head.lstrip().startswith(b"["):
+            # Stream the array's elements: the whole array is never in memory.
+            values: Iterator[Any] = ijson.items(stream, "item", use_float=True)
+        else:
+            # One object, or several concatenated: each top-level value in turn.
+            values = (
+                item
+                for value in ijson.items(stream, "", multiple_values=True, use_float=True)
+                for item in _unwrap(value)
+            )
+        for item in values:
+            n += 1
+            yield record_from_object(item, origin=f"{origin}#{n}", name=name, n=n)
+    except (ijson.JSONError, UnicodeDecodeError, ValueError) as exc:
+        kept = f" ({n} records before it were kept)" if n else ""
+        message = " ".join(str(exc).split())  # yajl's messages span several lines
+        yield Rejection(f"{origin}#{n + 1}", f"malformed JSON: {message}{kept}")
+
+
+def _read_head(stream: IO[bytes]) -> bytes:
+    """The bytes up to the first non-whitespace one (BOM dropped), to tell [ from {."""
+    head = stream.read(64)
+    if head.startswith(b"\xef\xbb\xbf"):
+        head = head[3:]
+    while head and not head.strip():
+        more = stream.read(4096)
+        if not more:
+            break
+        head += more
+    return head
+
+
+def _unwrap(value: Any) -> list[Any]:
+    """A single object, or the list inside a wrapper such as ``{"articles": [...]}``."""
+    if isinstance(value, dict) and not any(k in value for k in _CONTENT_KEYS + _TITLE_KEYS):
+        for key in _LIST_WRAPPERS:
+            inner = value.get(key)
+            if isinstance(inner, list):
+                return inner
+    return [value]
+
+
+def _iter_lines(
+    stream: IO[bytes], *, origin: str, name: str
+) -> Iterator[ArticleRecord | Rejection]:
+    for n, raw_line in enumerate(_byte_lines(stream), start=1):
+        line = raw_line.strip()
+        if n == 1 and line.startswith(b"\xef\xbb\xbf"):
+            line = line[3:]
+        if not line:
+            continue
+        try:
+            value = json.loads(line)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            yield Rejection(f"{origin}#{n}", f"malformed JSON line: {exc}")
+            continue
+        for item in _unwrap(value):
+            yield record_from_object(item, origin=f"{origin}#{n}", name=name, n=n)
+
+
+def _byte_lines(stream: IO[bytes], chunk_size: int = 1 << 16) -> Iterator[bytes]:
+    """Lines of any object with ``read()`` (zip members, capped readers), in bounded memory."""
+    pending = b""
+    while True:
+        chunk = stream.read(chunk_size)
+        if not chunk:
+            break
+        pending += chunk
+        *complete, pending = pending.split(b"\n")
+        yield from complete
+    if pending:
+        yield pending
+
+
+def record_from_object(obj: Any, *, origin: str, name: str, n: int) -> ArticleRecord | Rejection:
+    """One JSON object (already parsed) to a record."""
+    if not isinstance(obj, dict):
+        return Rejection(origin, f"not a JSON object (found {type(obj).__name__})")
+    raw = json.dumps(obj, ensure_ascii=False)
+    content = normalise_content(_text(obj, _CONTENT_KEYS))
+    if not content:
+        return Rejection(origin, "missing content")
+    title = normalise_content(_text(obj, _TITLE_KEYS)).replace("\n", " ")
+    extra: dict[str, str] = {}
+    if not title:
+        title = derive_title(content.split("\n\n"))
+        extra["title_derived"] = "true"
+
+    url = _text(obj, _URL_KEYS).strip()
+    if "date_extracted" in obj:
+        published_at = _saudinewsnet_time(obj.get("date_extracted"))
+        provenance = DateProvenance.EXTRACTION
+    else:
+        published_at, precise = _metadata_time(_first(obj, _DATE_KEYS))
+        provenance = DateProvenance.METADATA
+        if published_at is not None and not precise:
+            extra["published_precision"] = "day"
+    if published_at is None:
+        provenance = DateProvenance.NONE
+        for key in ("date_extracted", *_DATE_KEYS):
+            if obj.get(key):
+                extra["unparsed_date"] = str(obj[key])[:100]
+                break
+
+    return ArticleRecord(
+        title=title,
+        body=content,
+        raw=raw,
+        origin=origin,
+        key=url or f"file:{name}#{n}",
+        url=url,
+        byline=normalise_content(_text(obj, _AUTHOR_KEYS)).replace("\n", " "),
+        published_at=published_at,
+        published_at_source=provenance,
+        source_slug=_text(obj, _SOURCE_KEYS).strip(),
+        language=_text(obj, _LANG_KEYS).strip().lower()[:8],
+        raw_encoding="utf-8",
+        extra=extra,
+    )
+
+
+def _first(obj: dict[str, Any], keys: tuple[str, ...]) -> Any:
+    for key in keys:
+        value = obj.get(key)
+        if value not in (None, "", []):
+            return value
+    return None
+
+
+def _text(obj: dict[str, Any], keys: tuple[str, ...]) -> str:
+    value = _first(obj, keys)
+    if value is None:
+        return ""
+    if isinstance(value, list):  # "authors": ["a", "b"]
+        return "، ".join(str(v.get("name", "")) if isinstance(v, dict) else str(v) for v in value)
+    if isinstance(value, dict):  # {"name": "..."} as schema.org writes authors
+        return str(value.get("name", ""))
+    return str(value)
+
+
+def _saudinewsnet_time(value: Any) -> dt.datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        naive = dt.datetime.strptime(value.strip(), "%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return None
+    return naive.replace(tzinfo=_RIYADH)
+
+
+def _metadata_time(value: Any) -> tuple[dt.datetime | None, bool]:
+    """``(datetime, has time of day)``. Naive datetimes are taken as UTC."""
+    if value is None:
+        return None, False
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        try:  # a Unix timestamp
+            return dt.datetime.fromtimestamp(value, tz=dt.UTC), True
+        except (OverflowError, OSError, ValueError):
+            return None, False
+    text = str(value).strip()
+    if len(text) == 10:
+        try:
+            return date_to_datetime(dt.date.fromisoformat(text)), False
+        except ValueError:
+            pass
+    try:
+        parsed = dt.datetime.fromisoformat(text)
+    except ValueError:
+        date = parse_arabic_date(text)
+        return (date_to_datetime(date), False) if date else (None, False)
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=dt.UTC)
+    return parsed, True
+
+
+class PrependedStream:
+    """A read-only byte stream with a few already-read bytes put back in front."""
+
+    def __init__(self, head: bytes, stream: IO[bytes]) -> None:
+        self._head = head
+        self._stream = stream
+
+    def read(self, size: int = -1) -> bytes:
+        if not self._head:
+            return self._stream.read(size)
+        head, self._head = self._head, b""
+        if size is None or size < 0:
+            return head + self._stream.read()
+        if size <= len(head):
+            self._head = head[size:]
+            return head[:size]
+        return head + self._stream.read(size - len(head))
