@@ -147,7 +147,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "INFO")},
-    "loggers": {"opensearch": {"level": "WARNING"}, "urllib3": {"level": "WARNING"}},
+    "loggers": {
+        "opensearch": {"level": "WARNING"},
+        # The trace logger writes whole request bodies (every article of a bulk) as curl lines.
+        "opensearchpy.trace": {"level": "ERROR", "propagate": False},
+        "urllib3": {"level": "WARNING"},
+    },
 }
 
 env.check()

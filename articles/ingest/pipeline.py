@@ -1,0 +1,218 @@
+"""The one ingestion pipeline: files in, clean articles in PostgreSQL out.
+
+``manage.py ingest``, the Celery task and (later) feed collection all call ``ingest_paths``.
+Readers turn inputs into ``ArticleRecord``/``Rejection`` items; this module validates each
+record, turns it into a row and writes rows in batches through ``articles.actions``. One bad
+input never stops the others: it becomes a rejection with its reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db import DatabaseError, reset_queries
+
+from .. import actions
+from .readers import read_paths
+from .records import ArticleRecord, Rejection
+
+DEFAULT_SOURCE = "local"
+MAX_URL_LENGTH = 2000
+
+# Progress callback: called with the origin of each input (a file or zip member) once read.
+ProgressCallback = Callable[[str], None]
+
+
+@dataclass
+class IngestReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: list[Rejection] = field(default_factory=list)
+    created_ids: list[int] = field(default_factory=list)
+    updated_ids: list[int] = field(default_factory=list)
+
+    @property
+    def read(self) -> int:
+        return self.created + self.updated + self.unchanged + len(self.rejected)
+
+    def rejection_reasons(self) -> Counter[str]:
+        return Counter(rejection.reason for rejection in self.rejected)
+
+    def summary(self) -> str:
+        return (
+            f"created {self.created} / updated {self.updated} / unchanged {self.unchanged} / "
+            f"rejected {len(self.rejected)}"
+        )
+
+
+def ingest_paths(
+    paths: Iterable[str | Path],
+    *,
+    source_slug: str | None = None,
+    batch_size: int | None = None,
+    progress: ProgressCallback | None = None,
+) -> IngestReport:
+    """Ingest every article found under ``paths``; see the module docstring.
+
+    ``source_slug`` puts every article under that source, whatever the inputs say.
+    ``progress`` is called once per input read (``count_inputs(paths)`` is the total).
+    """
+    if source_slug is not None:
+        actions.ensure_source(source_slug)  # fail fast on a bad --source, before reading
+    return ingest_records(
+        read_paths(paths, progress=progress), source_slug=source_slug, batch_size=batch_size
+    )
+
+
+def ingest_records(
+    items: Iterable[ArticleRecord | Rejection],
+    *,
+    source_slug: str | None = None,
+    batch_size: int | None = None,
+) -> IngestReport:
+    report = IngestReport()
+    batch_size = batch_size or settings.INGEST_BATCH_SIZE
+    sources = _SourceCache()
+    batch: list[tuple[ArticleRecord, dict]] = []
+    for item in items:
+        if isinstance(item, Rejection):
+            report.rejected.append(item)
+            continue
+        problem = validate(item)
+        if problem:
+            report.rejected.append(Rejection(item.origin, problem))
+            continue
+        slug = source_slug or item.source_slug or DEFAULT_SOURCE
+        try:
+            source_id = sources.id_for(slug, item.source_name)
+        except actions.InvalidSourceSlug as error:
+            report.rejected.append(Rejection(item.origin, str(error)))
+            continue
+        batch.append((item, to_row(item, source_id)))
+        if len(batch) >= batch_size:
+            _write(batch, report)
+            batch = []
+    _write(batch, report)
+    return report
+
+
+def _write(batch: list[tuple[ArticleRecord, dict]], report: IngestReport) -> None:
+    if not batch:
+        return
+    # With DEBUG on, Django keeps every query's SQL; a long ingest must not hoard them.
+    reset_queries()
+    try:
+        counts = actions.upsert_articles([row for _, row in batch])
+    except DatabaseError:
+        # The batch rolled back whole. Write the rows one by one so that only the row the
+        # database refuses is rejected, with the database's reason.
+        counts = actions.UpsertCounts()
+        for record, row in batch:
+            try:
+                counts.add(actions.upsert_articles([row]))
+            except DatabaseError as error:
+                reason = str(error).strip().splitlines()[0]
+                report.rejected.append(Rejection(record.origin, f"database refused it: {reason}"))
+    report.created += counts.created
+    report.updated += counts.updated
+    report.unchanged += counts.unchanged
+    report.created_ids += counts.created_ids
+    report.updated_ids += counts.updated_ids
+
+
+def validate(record: ArticleRecord) -> str | None:
+    """Why this record cannot be stored, or None."""
+    if not record.title.strip():
+        return "no title"
+    if not record.body.strip():
+        return "no article text"
+    if not record.key.strip():
+        return "no identity (no URL and no file name)"
+    for name in ("url", "canonical_url"):
+        value = getattr(record, name)
+        if len(value) > MAX_URL_LENGTH:
+            return f"{name} longer than {MAX_URL_LENGTH} characters"
+        if value and not value.startswith(("http://", "https://")):
+            return f"{name} is not an http(s) URL: {value[:80]!r}"
+    return None
+
+
+def to_row(record: ArticleRecord, source_id: int) -> dict:
+    title = clean_text(record.title)
+    byline = clean_text(record.byline)
+    body = clean_text(record.body)
+    language = record.language or detect_language(title + "\n" + body)
+    row = {
+        "source_id": source_id,
+        "key": record.key,
+        "url": record.url,
+        "canonical_url": record.canonical_url,
+        "title": title,
+        "byline": byline,
+        "body": body,
+        # As received; only NUL, which PostgreSQL cannot store in text, is replaced.
+        "raw": record.raw.replace("\x00", "\ufffd"),
+        "raw_encoding": record.raw_encoding[:32],
+        "origin": record.origin,
+        "language": language,
+        "published_at": record.published_at,
+        "published_at_source": str(record.published_at_source) if record.published_at else "",
+    }
+    row["content_hash"] = content_hash(row)
+    return row
+
+
+HASHED_FIELDS = ("url", "canonical_url", "title", "byline", "body", "language", "published_at")
+
+
+def content_hash(row: dict) -> str:
+    """SHA-256 of what a reader sees; a new hash means the article changed."""
+    digest = hashlib.sha256()
+    for name in HASHED_FIELDS:
+        value = row[name]
+        digest.update(name.encode())
+        digest.update(b"\x1f")
+        digest.update(("" if value is None else str(value)).encode())
+        digest.update(b"\x1e")
+    return digest.hexdigest()
+
+
+# C0/C1 control characters other than tab and newline: PostgreSQL refuses NUL in text, and the
+# others are never content.
+_CONTROL = {c: None for c in range(0x20) if c not in (0x09, 0x0A)}
+_CONTROL.update({c: None for c in range(0x7F, 0xA0)})
+
+
+def clean_text(text: str) -> str:
+    """Unix newlines, no control characters. Letters are never changed: the stored text is
+    exactly what the source wrote; normalisation belongs to search and tagging."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").translate(_CONTROL).strip()
+
+
+def detect_language(text: str) -> str:
+    """'ar' when most letters are Arabic script, 'en' for mostly Latin, else 'und'."""
+    arabic = latin = 0
+    for char in text[:5000]:
+        if "\u0600" <= char <= "\u06ff" or "\u0750" <= char <= "\u077f":
+            arabic += 1
+        elif char.isascii() and char.isalpha():
+            latin += 1
+    if arabic == latin == 0:
+        return "und"
+    return "ar" if arabic >= latin else "en"
+
+
+class _SourceCache:
+    def __init__(self) -> None:
+        self._ids: dict[str, int] = {}
+
+    def id_for(self, slug: str, name: str = "") -> int:
+        if slug not in self._ids:
+            self._ids[slug] = actions.ensure_source(slug, name=name).pk
+        return self._ids[slug]

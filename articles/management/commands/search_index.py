@@ -1,0 +1,44 @@
+"""manage.py search_index rebuild|status|drain: keep OpenSearch in step with PostgreSQL."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError
+from opensearchpy.exceptions import OpenSearchException
+
+from articles.search import indexer
+
+
+class Command(BaseCommand):
+    help = (
+        "rebuild: build a new index and swap the alias (search keeps working); "
+        "status: articles in PostgreSQL, documents in the index, pending changes; "
+        "drain: send pending changes now."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("action", choices=["rebuild", "status", "drain"])
+
+    def handle(self, *args, action: str, **options):
+        try:
+            getattr(self, f"do_{action}")()
+        except (OpenSearchException, indexer.IndexingError) as error:
+            raise CommandError(f"OpenSearch: {error}") from None
+
+    def do_rebuild(self) -> None:
+        name = indexer.rebuild(progress=lambda n: self.stderr.write(f"\r{n} documents", ending=""))
+        self.stderr.write("")
+        self.stdout.write(self.style.SUCCESS(f"Rebuilt into {name}; the alias now points to it."))
+
+    def do_drain(self) -> None:
+        report = indexer.drain(refresh=True)
+        self.stdout.write(f"Sent {report.sent} change(s) in {report.batches} batch(es).")
+
+    def do_status(self) -> None:
+        s = indexer.status()
+        self.stdout.write(f"articles in PostgreSQL: {s.articles} ({s.visible} visible)")
+        documents = "unknown" if s.documents is None else s.documents
+        self.stdout.write(f"documents in the index: {documents}")
+        self.stdout.write(f"pending changes:        {s.pending}")
+        self.stdout.write(f"index:                  {s.index or '-'}")
+        if s.error:
+            self.stdout.write(f"engine:                 {s.error}")

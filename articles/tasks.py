@@ -1,0 +1,55 @@
+"""Celery tasks. They take ids or paths, never model instances, and re-read what they need."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+
+from .ingest.pipeline import ingest_paths
+from .search import indexer
+
+log = logging.getLogger(__name__)
+
+
+@shared_task(name="articles.ingest_paths")
+def ingest_paths_task(paths: list[str], source_slug: str | None = None) -> dict:
+    """Ingest files in the background: the same pipeline as ``manage.py ingest``."""
+    report = ingest_paths(paths, source_slug=source_slug)
+    request_index_drain()
+    return {
+        "created": report.created,
+        "updated": report.updated,
+        "unchanged": report.unchanged,
+        "rejected": [{"origin": r.origin, "reason": r.reason} for r in report.rejected],
+    }
+
+
+# Retried with backoff while the engine is unreachable; the periodic sweep is the safety net.
+@shared_task(
+    name="articles.drain_index",
+    autoretry_for=(Exception,),
+    retry_backoff=5,
+    retry_backoff_max=300,
+    max_retries=10,
+)
+def drain_index_task() -> int:
+    return indexer.drain().sent
+
+
+@shared_task(name="articles.sweep_index")
+def sweep_index_task() -> int:
+    """Periodic: send whatever the outbox still holds (after an outage, a lost message …)."""
+    try:
+        return indexer.drain().sent
+    except Exception as error:  # the next sweep tries again; say why this one could not
+        log.warning("index sweep failed, will retry: %s", error)
+        return 0
+
+
+def request_index_drain() -> None:
+    """Ask a worker to drain the outbox; if Redis is down the periodic sweep will do it."""
+    try:
+        drain_index_task.delay()
+    except Exception as error:
+        log.warning("could not queue an index drain (%s); the periodic sweep will catch up", error)

@@ -1,0 +1,50 @@
+"""Fixtures shared by every test. The tests talk to the real PostgreSQL, OpenSearch and Redis
+that `make services` starts; nothing here mocks them."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("CTSEARCH_SHARED", REPO.parent / "shared"))
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    if not (SHARED / "seeds").is_dir():
+        pytest.skip(f"../shared is not beside the checkout ({SHARED})")
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def seeds_dir(shared_dir: Path) -> Path:
+    return shared_dir / "seeds"
+
+
+@pytest.fixture(scope="session")
+def saudinewsnet_dir(shared_dir: Path) -> Path:
+    return shared_dir / "corpora" / "saudinewsnet"
+
+
+@pytest.fixture
+def search_index(settings):
+    """A fresh, empty articles index for this test (own prefix; the demo index is untouched)."""
+    from articles.search.client import get_client
+    from articles.search.indexer import ensure_index
+
+    settings.OPENSEARCH_INDEX_PREFIX = "ctsearch_test"
+    get_client.cache_clear()
+    client = get_client()
+    delete_test_indices(client)
+    ensure_index()
+    yield client
+    delete_test_indices(client)
+
+
+def delete_test_indices(client) -> None:
+    # The node refuses wildcard deletes (action.destructive_requires_name): name each index.
+    for name in client.indices.get(index="ctsearch_test_articles*", expand_wildcards="all"):
+        client.indices.delete(index=name)

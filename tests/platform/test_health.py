@@ -1,0 +1,49 @@
+"""/healthz reports each service separately, from the real services."""
+
+import pytest
+
+from articles.search.client import get_client
+
+
+@pytest.mark.django_db
+def test_all_services_healthy(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200, response.content
+    report = response.json()
+    assert report["ok"] is True
+    assert set(report["services"]) == {"postgresql", "opensearch", "redis"}
+    assert report["services"]["opensearch"]["version"].startswith("2.19")
+    assert report["services"]["postgresql"]["version"].startswith("PostgreSQL")
+    for service in report["services"].values():
+        assert service["ok"] is True
+        assert service["latency_ms"] >= 0
+
+
+@pytest.fixture
+def unreachable_opensearch(settings):
+    # A loopback port nothing listens on: the engine is "down" for this test only.
+    settings.OPENSEARCH_URL = "http://127.0.0.1:9"
+    settings.OPENSEARCH_TIMEOUT = 1
+    get_client.cache_clear()
+    yield
+    get_client.cache_clear()
+
+
+@pytest.mark.django_db
+def test_engine_down_is_reported_alone(client, unreachable_opensearch):
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    report = response.json()
+    assert report["ok"] is False
+    assert report["services"]["opensearch"]["ok"] is False
+    assert "error" in report["services"]["opensearch"]
+    assert report["services"]["postgresql"]["ok"] is True
+    assert report["services"]["redis"]["ok"] is True
+
+
+@pytest.mark.django_db
+def test_redis_down_is_reported_alone(client, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:9/0"
+    report = client.get("/healthz").json()
+    assert report["services"]["redis"]["ok"] is False
+    assert report["services"]["opensearch"]["ok"] is True
