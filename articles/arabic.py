@@ -170,8 +170,9 @@ FINAL_MARK = "\ue000"
 
 #: Lucene ArabicStemmer suffixes in its order, after normalisation (ة→ه, so ية/ة are covered).
 LIGHT_SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي")
-#: "The rest is a short stem": 2–3 letters followed by a sequence of light suffixes.
-_SHORT_STEM = AR + "{2,3}" + "".join(f"(?:{s})?" for s in LIGHT_SUFFIXES) + "$"
+#: "The rest is a short stem": 2–3 letters followed by light suffixes, innermost first (the
+#: stemmer strips them outside-in in LIGHT_SUFFIXES order, so they stack in reverse order).
+_SHORT_STEM = AR + "{2,3}" + "".join(f"(?:{s})?" for s in reversed(LIGHT_SUFFIXES)) + "$"
 
 #: Endings allowed after a name base (nisba, plural, feminine) and after a lexical base.
 NAME_ENDINGS = "(?:ا|ي|يه|ه|يين|ين|يون|ون|يان|ان|يات|ات)?"
@@ -221,15 +222,22 @@ STEM_ARTICLE_RULE = (
     "",
 )
 #: bare proclitics (و ف ب ل ك, stacked و/ف + ب/ل/ك): emitted as an *extra* token at the same
-#: position (multiplexer), only when ≥ 4 letters remain and the rest is not a short stem (for
-#: ب ل ك ف) or ≥ 3 letters remain (for و, like Lucene). Protected words are never stripped.
+#: position (multiplexer), only when ≥ 4 letters remain (ب ل: the prepositions on indefinite
+#: nouns, بقوات / لشؤون), ≥ 4 letters remain that are not "2–3 letters + suffixes" (ك ف, which
+#: mostly start words: كتيبة, فعاليات), or ≥ 3 letters remain (و, like Lucene). Protected words
+#: are never stripped.
 CLITIC_RULE = (
     f"^(?!{FINAL_MARK})(?!{PROTECTED_RX}$)"
-    f"(?:(?:[وف]?[بلك]|ف)(?={AR}{{4}})(?!{_SHORT_STEM})|و(?={AR}{{3}}))",
+    f"(?:[وف]?[بل](?={AR}{{4}})|(?:[وف]?ك|ف)(?={AR}{{4}})(?!{_SHORT_STEM})|و(?={AR}{{3}}))",
     "",
 )
 #: Lucene-order light suffix stripping; each suffix at most once, ≥ 2 letters must remain.
-SUFFIX_RULES = tuple((f"^(?!{FINAL_MARK})(.{{2,}}){s}$", "$1") for s in LIGHT_SUFFIXES)
+#: One addition in front: a pronoun after the plural ات (عملياته, قواتهم) goes first, otherwise
+#: Lucene's order (ات before ه) leaves عمليات.
+SUFFIX_RULES = (
+    (f"^(?!{FINAL_MARK})(.{{2,}}ات)(?:هما|هم|ه)$", "$1"),
+    *((f"^(?!{FINAL_MARK})(.{{2,}}){s}$", "$1") for s in LIGHT_SUFFIXES),
+)
 UNMARK_RULE = (f"^{FINAL_MARK}", "")
 
 # --- exact field -------------------------------------------------------------------------------

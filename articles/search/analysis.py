@@ -1,0 +1,146 @@
+"""OpenSearch analysis for Arabic news: an exact field and a stemmed field.
+
+Pure Python (no Django): ``ANALYSIS_SETTINGS`` is the ``settings.analysis`` block of an index.
+Intended mapping::
+
+    "title": {"type": "text", "analyzer": STEMMED_ANALYZER,
+              "fields": {"exact": {"type": "text", "analyzer": EXACT_ANALYZER}}}
+
+Only bundled modules are used (analysis-common: mapping / pattern_replace char filters,
+pattern_replace, multiplexer, stop, stemmer_override token filters). The character
+normalisation and every regular expression come from :mod:`articles.arabic`, which applies the
+same rules in Python (``normalize``, ``strip_proclitics``, ``stem_variants``, ``exact_variants``),
+so what the index does can be reproduced in tagging / dedup and is unit-tested against the engine.
+
+Design (see also the module docstring of :mod:`articles.search.arabic_lexicon`)
+---------------------------------------------------------------------------------
+Character level (both analyzers, ``mapping`` + ``pattern_replace`` char filters, offsets are
+corrected by Lucene so highlighting stays right):
+  diacritics incl. superscript alef and decomposed hamza marks, tatweel, invisible marks removed;
+  أ إ آ ٱ → ا; ؤ ئ → ء (مسؤول = مسئول); ى → ي; ة → ه; Persian ک ی ۀ پ چ ڤ … → Arabic;
+  presentation forms (ﻻ, ﺍﻟﺪﻭﻟﺔ, ﷲ) → letters; Arabic-Indic / Persian digits → ASCII, ٫ → ".",
+  thousands separators removed, era letter after a number removed (٢٠١٤م → 2014).
+
+Stemmed field ``ar_stem`` (recall), token filters in order:
+  1. lowercase (Latin);
+  2. ``ar_name`` / ``ar_article_name``: a protected name, after any proclitic stack and with a
+     nisba ending, becomes the bare name, marked final (never stripped/stemmed further):
+     للبنان, اللبنانية → لبنان; طالبان stays طالبان; بالرقة → الرقة's base;
+  3. ``ar_lexical``: proclitics in front of a protected word whose first letter only looks like
+     a proclitic are removed, the word is kept (والوزير → وزير, never زير);
+  4. ``ar_article``: ال / وال / بال / كال / فال / وبال … / لل / ولل removed (≥ 2 letters remain);
+  5. ``ar_clitic_variants`` (multiplexer): for a bare و ف ب ل ك (and و/ف + ب/ل/ك) the stripped
+     form is emitted *in addition* at the same position, under guards: ≥ 4 letters remain and
+     they are not "2–3 letters + suffixes" (ب/ل/ك/ف), ≥ 3 remain (و). Keeping the original
+     makes mis-stripping harmless for recall (فصائل keeps فصائل, so it still equals الفصائل);
+     the guards and the protected list keep the extra tokens from colliding with real words;
+  6. ``ar_stop``: function words;
+  7. ``ar_plurals`` (stemmer_override): broken plurals → stem of the singular (marked final);
+     دولي kept apart from دولة;
+  8. Lucene ArabicStemmer suffix rules, in its order (ها ان ات ون ين يه ه ي), as pattern_replace
+     filters that skip final-marked tokens (the engine's ``condition`` filter is not usable: the
+     analysis painless whitelist is missing on our nodes), then the mark is removed.
+
+Exact field ``ar_exact`` (phrases, precise matching): same characters, no stemming, no stop
+words, the article is KEPT: و/ف/ب/ك before the article are removed and لل becomes ال, so
+«وبالإرهاب», «للإرهاب» index as «الإرهاب» but «إرهاب» stays different from «الإرهاب»; bare
+proclitics get the same additional stripped variant as in the stemmed field. Hence the quoted
+phrase «"تنظيم الدولة"» matches «لتنظيم الدولة» / «وتنظيم الدولة» but not «تنظيم دولي» nor
+«التنظيم الدولي».
+"""
+
+from __future__ import annotations
+
+from articles import arabic
+
+STEMMED_ANALYZER = "ar_stem"
+EXACT_ANALYZER = "ar_exact"
+#: Names of the char filters, in order, for callers that build custom analyzers / normalizers.
+CHAR_FILTERS = ["ar_chars", "ar_num_thousands", "ar_num_decimal", "ar_num_era"]
+
+
+def _esc(text: str) -> str:
+    """Escape for a Lucene mapping rule: every character as \\uXXXX (survives trimming)."""
+    return "".join(f"\\u{ord(c):04x}" for c in text)
+
+
+def _mapping_rules() -> list[str]:
+    rules = {**arabic.CHAR_MAP, **arabic.SEQUENCE_MAP}
+    return [f"{_esc(k)} => {_esc(v)}" for k, v in sorted(rules.items())]
+
+
+def _pr(rule: tuple[str, str]) -> dict:
+    pattern, replacement = rule
+    return {"type": "pattern_replace", "pattern": pattern, "replacement": replacement}
+
+
+def _build() -> dict:
+    number = dict(zip(CHAR_FILTERS[1:], arabic.NUMBER_RULES, strict=True))
+    char_filter = {"ar_chars": {"type": "mapping", "mappings": _mapping_rules()}}
+    for name, (pattern, replacement) in number.items():
+        char_filter[name] = {
+            "type": "pattern_replace",
+            "pattern": pattern,
+            "replacement": replacement,
+        }
+
+    suffix_names = [f"ar_suffix_{i}" for i in range(len(arabic.SUFFIX_RULES))]
+    overrides = [
+        f"{form} => {arabic.FINAL_MARK}{target}"
+        for form, target in sorted(arabic.stemmer_overrides().items())
+    ]
+    token_filter = {
+        "ar_name": _pr(arabic.STEM_NAME_RULE),
+        "ar_article_name": _pr(arabic.STEM_ARTICLE_NAME_RULE),
+        "ar_lexical": _pr(arabic.STEM_LEXICAL_RULE),
+        "ar_article": _pr(arabic.STEM_ARTICLE_RULE),
+        "ar_clitic": _pr(arabic.CLITIC_RULE),
+        "ar_clitic_variants": {"type": "multiplexer", "filters": ["ar_clitic"]},
+        "ar_stop": {"type": "stop", "stopwords": arabic.stopwords()},
+        "ar_plurals": {"type": "stemmer_override", "rules": overrides},
+        **{n: _pr(r) for n, r in zip(suffix_names, arabic.SUFFIX_RULES, strict=True)},
+        "ar_unmark": _pr(arabic.UNMARK_RULE),
+        "ar_x_protected": _pr(arabic.EXACT_PROTECTED_RULE),
+        "ar_x_article": _pr(arabic.EXACT_ARTICLE_RULE),
+        "ar_x_lam": _pr(arabic.EXACT_LAM_RULE),
+    }
+    analyzer = {
+        STEMMED_ANALYZER: {
+            "type": "custom",
+            "char_filter": list(CHAR_FILTERS),
+            "tokenizer": "standard",
+            "filter": [
+                "lowercase",
+                "ar_name",
+                "ar_article_name",
+                "ar_lexical",
+                "ar_article",
+                "ar_clitic_variants",
+                "ar_stop",
+                "ar_plurals",
+                *suffix_names,
+                "ar_unmark",
+            ],
+        },
+        EXACT_ANALYZER: {
+            "type": "custom",
+            "char_filter": list(CHAR_FILTERS),
+            "tokenizer": "standard",
+            "filter": [
+                "lowercase",
+                "ar_x_protected",
+                "ar_x_article",
+                "ar_x_lam",
+                "ar_clitic_variants",
+            ],
+        },
+    }
+    return {"char_filter": char_filter, "filter": token_filter, "analyzer": analyzer}
+
+
+#: The ``settings.analysis`` block.
+ANALYSIS_SETTINGS: dict = _build()
+
+#: Baseline used by the evaluation: Lucene's built-in ``arabic`` analyzer for both fields.
+BUILTIN_ANALYSIS: dict = {}
+BUILTIN_ANALYZER = "arabic"

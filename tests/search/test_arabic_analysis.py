@@ -1,0 +1,146 @@
+"""The Arabic analysis against a real OpenSearch node.
+
+Uses ``OPENSEARCH_URL`` (default http://127.0.0.1:59200). Skipped only when the variable is
+unset and nothing answers at the default address; with the variable set, an unreachable engine
+is an error. Writes the ours-vs-built-in table to ``var/reports/arabic_analysis.txt``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from pathlib import Path
+
+import pytest
+
+from articles import arabic
+from articles.search.analysis import ANALYSIS_SETTINGS, EXACT_ANALYZER, STEMMED_ANALYZER
+from articles.search.analysis_eval import (
+    INDEX_PREFIX,
+    comparison_table,
+    evaluate_builtin,
+    evaluate_ours,
+)
+from tests.search.arabic_cases import CASES, KNOWN_FAILURES
+
+DEFAULT_URL = "http://127.0.0.1:59200"
+REPORT = Path(__file__).resolve().parents[2] / "var" / "reports" / "arabic_analysis.txt"
+
+
+@pytest.fixture(scope="module")
+def client():
+    opensearchpy = pytest.importorskip("opensearchpy")
+    url = os.environ.get("OPENSEARCH_URL")
+    c = opensearchpy.OpenSearch(hosts=[url or DEFAULT_URL], timeout=30)
+    try:
+        c.info()
+    except Exception as exc:  # connection refused, timeout ...
+        if url:
+            pytest.fail(f"OPENSEARCH_URL={url} does not answer: {exc}")
+        pytest.skip(f"OPENSEARCH_URL is unset and nothing answers at {DEFAULT_URL}")
+    return c
+
+
+@pytest.fixture(scope="module")
+def reports(client):
+    return evaluate_ours(client, CASES), evaluate_builtin(client, CASES)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_case_passes_with_our_analysis(reports, case):
+    if case.id in KNOWN_FAILURES:
+        pytest.xfail(case.note)
+    result = reports[0].by_id()[case.id]
+    assert result.passed, (
+        f"{case.id} «{case.query}» ({case.note}): missed={result.missed} "
+        f"wrongly_matched={result.wrongly_matched}"
+    )
+
+
+def test_ours_beats_builtin_arabic(reports):
+    ours, builtin = reports
+    table = comparison_table(ours, builtin)
+    REPORT.parent.mkdir(parents=True, exist_ok=True)
+    REPORT.write_text(table, encoding="utf-8")
+    print("\n" + table.splitlines()[0] + f"  (table: {REPORT})")
+    assert ours.pass_rate > builtin.pass_rate, table
+
+
+@pytest.fixture(scope="module")
+def analysis_index(client):
+    index = f"{INDEX_PREFIX}mirror_{uuid.uuid4().hex[:8]}"
+    client.indices.create(index=index, body={"settings": {"analysis": ANALYSIS_SETTINGS}})
+    yield index
+    client.indices.delete(index=index, ignore_unavailable=True)
+
+
+def _vocabulary() -> list[str]:
+    """Normalised Arabic words of every case text and query, plus tricky hand-picked ones."""
+    words: set[str] = set()
+    texts = [c.query for c in CASES] + [
+        t for c in CASES for t in (*c.must_match, *c.must_not_match)
+    ]
+    texts.append(
+        "والوزير ووزير للوزير بالوزراء ولايات بلدية البحرية لشؤون بقوات وبيانات فقال فالتنظيم "
+        "كالتنظيم وكالات الآلية آليات إلقاء بإلقاء الإلقاء لليبيا الليبيين الأمريكية أميركيون "
+        "للرقة بالبصرة وكتائب عملياتهم قواته أسلحتها هجماتهم الدوليين مسئوليات"
+    )
+    for t in texts:
+        words.update(re.findall("[\u0621-\u064a]+", arabic.normalize(t)))
+    return sorted(words)
+
+
+def _engine_terms(client, index: str, analyzer: str, words: list[str]) -> list[set[str]]:
+    text = " ".join(words)
+    starts, pos = {}, 0
+    for i, w in enumerate(words):
+        starts[pos] = i
+        pos += len(w) + 1
+    out: list[set[str]] = [set() for _ in words]
+    tokens = client.indices.analyze(index=index, body={"analyzer": analyzer, "text": text})
+    for tok in tokens["tokens"]:
+        out[starts[tok["start_offset"]]].add(tok["token"])
+    return out
+
+
+@pytest.mark.parametrize(
+    ("analyzer", "mirror"),
+    [(STEMMED_ANALYZER, arabic.stem_variants), (EXACT_ANALYZER, arabic.exact_variants)],
+)
+def test_python_mirror_equals_engine(client, analysis_index, analyzer, mirror):
+    words = _vocabulary()
+    engine = _engine_terms(client, analysis_index, analyzer, words)
+    diffs = [
+        (w, sorted(e), mirror(w)) for w, e in zip(words, engine, strict=True) if e != set(mirror(w))
+    ]
+    assert not diffs, diffs[:20]
+
+
+def test_normalize_matches_char_filters(client, analysis_index):
+    """normalize() produces the text the analyzers tokenise (checked through the exact field of
+    single-word texts made of odd characters)."""
+    samples = [
+        "بالـإرهاب",
+        "اﻷمن",
+        "ﺩﺍﻋﺶ",
+        "مسو\u0654ول",
+        "دا\u200fعش",
+        "الإر\u200cهاب",
+        "کرکوک",
+        "الجبهۀ",
+        "هٰذه",
+        "٢٠١٤م",
+        "١٫٤",
+        "١٬٠٠٠",
+    ]
+    for s in samples:
+        tokens = client.indices.analyze(
+            index=analysis_index,
+            body={
+                "char_filter": ["ar_chars", "ar_num_thousands", "ar_num_decimal", "ar_num_era"],
+                "tokenizer": "keyword",
+                "text": s,
+            },
+        )["tokens"]
+        assert tokens[0]["token"] == arabic.normalize(s), s

@@ -1,0 +1,164 @@
+"""Unit tests of the Python mirror of the analysis (no engine needed)."""
+
+from __future__ import annotations
+
+import pytest
+
+from articles.arabic import (
+    exact_variants,
+    light_stem,
+    normalize,
+    stem_variants,
+    strip_proclitics,
+    to_western_digits,
+)
+
+
+def test_to_western_digits_unchanged_behaviour():
+    assert to_western_digits("عام ٢٠١٤ و۱۳۹۹") == "عام 2014 و1399"
+    assert to_western_digits("أ ة ى ـ") == "أ ة ى ـ"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("أإآٱ", "اااا"),
+        ("مسؤول مسئول", "مسءول مسءول"),
+        ("مصطفى", "مصطفي"),
+        ("الدولة", "الدوله"),
+        ("الإِرْهَابُ", "الارهاب"),
+        ("هٰذا", "هذا"),
+        ("الإرهـــاب بالـإرهاب", "الارهاب بالارهاب"),
+        ("ا\u0654من ا\u0655رهاب مسو\u0654ول", "امن ارهاب مسءول"),
+        ("اﻷمن ﻻ ﺩﺍﻋﺶ ﷲ", "الامن لا داعش الله"),
+        ("کرکوک ایران الجبهۀ", "كركوك ايران الجبهه"),
+        (
+            "دا\u200fعش الإر\u200cهاب الت\u200dحالف ا\u00adلأمن \u061cداعش \u200eداعش",
+            "داعش الارهاب التحالف الامن داعش داعش",
+        ),
+        ("٠١٢٣٤٥٦٧٨٩ ۰۱۲۳۴۵۶۷۸۹", "0123456789 0123456789"),
+        ("١٫٤ مليون", "1.4 مليون"),
+        ("١٬٠٠٠ و 1,000,000", "1000 و 1000000"),
+        ("1,5 مليار", "1.5 مليار"),
+        ("عام ٢٠١٤م وفي 2014 م و١٤٣٥هـ", "عام 2014 وفي 2014 و1435"),
+        ("2014 من", "2014 من"),
+        ("Reuters 2021", "Reuters 2021"),
+        ("", ""),
+    ],
+)
+def test_normalize(raw, expected):
+    assert normalize(raw) == expected
+
+
+def test_normalize_is_idempotent():
+    text = "وقال مسؤول أمني إن «داعش» نفّذ ٣ هجمات بالـإرهاب عام ٢٠١٤م في کرکوک"
+    once = normalize(text)
+    assert normalize(once) == once
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("بنيويورك", "نيويورك"),
+        ("لداعش", "داعش"),
+        ("بتمويل", "تمويل"),
+        ("وللتحالف", "تحالف"),
+        ("وبالإرهاب", "ارهاب"),
+        ("بالـإرهاب", "ارهاب"),
+        ("لشؤون", "شءون"),
+        ("وقال", "قال"),
+        # radical first letters stay
+        ("بغداد", "بغداد"),
+        ("وزير", "وزير"),
+        ("والوزير", "وزير"),
+        ("ولاية", "ولايه"),
+        ("لبنان", "لبنان"),
+        ("للبنان", "لبنان"),
+        ("كركوك", "كركوك"),
+        ("ورقة", "ورقه"),
+        ("واحد", "واحد"),
+        ("فرقة", "فرقه"),
+        ("الألغام", "الغام"),
+        ("ألغام", "الغام"),
+        # short rest after ك / ف: kept
+        ("كتيبة", "كتيبه"),
+        ("فعاليات", "فعاليات"),
+    ],
+)
+def test_strip_proclitics(word, expected):
+    assert strip_proclitics(normalize(word)) == expected
+
+
+def test_strip_proclitics_names_come_back_bare():
+    assert strip_proclitics(normalize("الإيرانية")) == "ايران"
+    assert strip_proclitics(normalize("فرنسا")) == "فرنس"  # name base (final ا dropped)
+    assert strip_proclitics(normalize("طالبان")) == "طالبان"
+
+
+def test_light_stem_follows_lucene_order():
+    assert light_stem("مقاتلون") == "مقاتل"
+    assert light_stem("عمليات") == "عمل"
+    assert light_stem("عملياته") == "عمل"
+    assert light_stem("دوله") == "دول"
+    assert light_stem("بين") == "بين"  # ≥ 2 letters must remain
+
+
+def _stem(word: str) -> list[str]:
+    return stem_variants(normalize(word))
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("مقاتل", "مقاتلو"),
+        ("خلية", "خلايا"),
+        ("هجوم", "هجمات"),
+        ("سلاح", "والأسلحة"),
+        ("قائد", "القادة"),
+        ("عنصر", "عناصر"),
+        ("أجنبي", "الأجانب"),
+        ("لغم", "الألغام"),
+        ("وزير", "وزراء"),
+        ("دولة", "الدول"),
+        ("إيران", "الإيرانية"),
+        ("فرنسا", "الفرنسي"),
+        ("الوثيقة", "وثيقة"),
+        ("الفصائل", "فصائل"),
+    ],
+)
+def test_stem_variants_conflate(a, b):
+    assert set(_stem(a)) & set(_stem(b)), (_stem(a), _stem(b))
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("الدولة", "الدولار"),
+        ("الدولة", "الدولي"),
+        ("طالبان", "طالب"),
+        ("السودان", "السود"),
+        ("البحرين", "البحر"),
+        ("الرقة", "ورقة"),
+        ("وزير", "زير"),
+        ("لبنان", "بنان"),
+        ("أحد", "واحد"),
+        ("الله", "له"),
+    ],
+)
+def test_stem_variants_keep_apart(a, b):
+    assert not set(_stem(a)) & set(_stem(b)), (_stem(a), _stem(b))
+
+
+def test_stopwords_removed_from_stemmed_field_only():
+    assert _stem("في") == []
+    assert _stem("وفي") == []
+    assert exact_variants("في") == ["في"]
+
+
+def test_exact_variants_keep_article():
+    assert exact_variants(normalize("وبالإرهاب")) == ["الارهاب"]
+    assert exact_variants(normalize("للتحالف")) == ["التحالف"]
+    assert exact_variants(normalize("إرهاب")) == ["ارهاب"]
+    assert exact_variants(normalize("لتنظيم")) == ["لتنظيم", "تنظيم"]
+    assert exact_variants(normalize("للبنان")) == ["لبنان"]
+    assert exact_variants(normalize("مقاتلو")) == ["مقاتلو"]
