@@ -1,0 +1,31 @@
+"""The one OpenSearch connection of the app. Only articles.search.* imports this."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from django.conf import settings
+from opensearchpy import OpenSearch
+
+
+@cache
+def get_client() -> OpenSearch:
+    """A client for ``settings.OPENSEARCH_URL`` (any cluster: local node or external)."""
+    return OpenSearch(
+        hosts=[settings.OPENSEARCH_URL],
+        timeout=settings.OPENSEARCH_TIMEOUT,
+        max_retries=2,
+        retry_on_timeout=True,
+    )
+
+
+def engine_health() -> dict:
+    """Cluster name, version and health; raises opensearchpy exceptions when unreachable."""
+    client = get_client()
+    info = client.info()
+    health = client.cluster.health(request_timeout=5)
+    return {
+        "cluster": info["cluster_name"],
+        "version": info["version"]["number"],
+        "status": health["status"],
+    }

@@ -1,0 +1,75 @@
+"""The articles index: its settings and mapping, and the alias that search reads through.
+
+Search always reads ``<prefix>_articles`` (an alias). A rebuild creates
+``<prefix>_articles_<timestamp>``, fills it, and moves the alias in one atomic call, so there is
+no moment where search fails (the pattern of Wagtail's atomic rebuilder and Read the Docs'
+reindex_elasticsearch).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils import timezone
+
+from .analysis import ANALYSIS_SETTINGS, EXACT_ANALYZER, STEMMED_ANALYZER
+
+# Bump when the mapping or analysis changes incompatibly; `search_index rebuild` applies it.
+MAPPING_VERSION = 1
+
+
+def alias_name() -> str:
+    return f"{settings.OPENSEARCH_INDEX_PREFIX}_articles"
+
+
+def new_index_name() -> str:
+    return f"{alias_name()}_{timezone.now():%Y%m%d%H%M%S%f}"
+
+
+def _text(**extra) -> dict:
+    """Stemmed for recall, with an exact (normalised, unstemmed) subfield for phrases."""
+    return {
+        "type": "text",
+        "analyzer": STEMMED_ANALYZER,
+        "fields": {"exact": {"type": "text", "analyzer": EXACT_ANALYZER}},
+        **extra,
+    }
+
+
+def _facet() -> dict:
+    return {"type": "keyword"}
+
+
+def index_body(*, shards: int = 1, replicas: int = 0) -> dict:
+    return {
+        "settings": {
+            "index": {
+                "number_of_shards": shards,
+                "number_of_replicas": replicas,
+                "refresh_interval": "1s",
+                "max_result_window": 10_000,
+            },
+            "analysis": ANALYSIS_SETTINGS,
+        },
+        "mappings": {
+            "dynamic": "strict",
+            "_meta": {"mapping_version": MAPPING_VERSION},
+            "properties": {
+                "id": {"type": "long"},
+                "title": _text(),
+                "body": _text(term_vector="with_positions_offsets"),
+                "byline": _text(),
+                "url": {"type": "keyword", "index": False},
+                "source": _facet(),
+                "source_name": {"type": "keyword", "index": False},
+                "language": _facet(),
+                "published_at": {"type": "date"},
+                # published_at, else the collection time: what "newest" sorts and dates filter.
+                "sort_date": {"type": "date"},
+                "date_is_estimated": {"type": "boolean"},
+                "actors": _facet(),
+                "venues": _facet(),
+                "topics": _facet(),
+                "content_hash": {"type": "keyword", "index": False},
+            },
+        },
+    }

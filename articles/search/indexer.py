@@ -1,0 +1,189 @@
+"""Keeping the index in step with PostgreSQL: drain the outbox, rebuild, report status."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from opensearchpy import NotFoundError, helpers
+
+from ..models import Article, IndexChange
+from .client import get_client
+from .documents import article_document
+from .index import alias_name, index_body, new_index_name
+
+log = logging.getLogger(__name__)
+
+DRAIN_BATCH = 500
+# Bulk requests carry whole articles; analysis of 500 long Arabic texts takes seconds.
+BULK_TIMEOUT = 120
+BULK_MAX_BYTES = 10 * 1024 * 1024
+# A rebuild re-sends what changed since shortly before it began: a transaction that started
+# before the rebuild and committed during its scan is then covered too.
+REBUILD_CATCH_UP_MARGIN = dt.timedelta(minutes=5)
+
+
+class IndexingError(RuntimeError):
+    """The engine refused documents; the outbox keeps them for the next drain."""
+
+
+def ensure_index() -> str:
+    """The alias exists (creating a first index if needed); returns the concrete index."""
+    client = get_client()
+    alias = alias_name()
+    if client.indices.exists_alias(name=alias):
+        return next(iter(client.indices.get_alias(name=alias)))
+    name = new_index_name()
+    client.indices.create(index=name, body=index_body())
+    client.indices.update_aliases(body={"actions": [{"add": {"index": name, "alias": alias}}]})
+    return name
+
+
+def _bulk_actions(article_ids: Iterable[int], index: str) -> Iterator[dict]:
+    ids = set(article_ids)
+    visible = (
+        Article.objects.filter(pk__in=ids, status=Article.Status.VISIBLE)
+        .select_related("source")
+        .iterator(chunk_size=500)
+    )
+    for article in visible:
+        ids.discard(article.pk)
+        yield {"_index": index, "_id": str(article.pk), "_source": article_document(article)}
+    for gone in ids:  # hidden or deleted: out of the index
+        yield {"_op_type": "delete", "_index": index, "_id": str(gone)}
+
+
+def _send(actions: Iterable[dict], *, refresh: bool = False) -> int:
+    sent = 0
+    errors = []
+    for ok, item in helpers.streaming_bulk(
+        get_client(),
+        actions,
+        chunk_size=DRAIN_BATCH,
+        max_chunk_bytes=BULK_MAX_BYTES,
+        raise_on_error=False,
+        refresh=refresh,
+        request_timeout=BULK_TIMEOUT,
+    ):
+        op, result = next(iter(item.items()))
+        if ok or (op == "delete" and result.get("status") == 404):
+            sent += 1
+        else:
+            errors.append(result)
+    if errors:
+        raise IndexingError(f"{len(errors)} document(s) refused, first: {errors[0]}")
+    return sent
+
+
+@dataclass
+class DrainReport:
+    sent: int = 0
+    batches: int = 0
+
+
+def drain(*, refresh: bool = False, max_batches: int | None = None) -> DrainReport:
+    """Send pending changes to the index until the outbox is empty.
+
+    Rows are locked with SKIP LOCKED, so several workers can drain at once; a row is deleted only
+    after the engine accepted its document, in the same transaction.
+    """
+    report = DrainReport()
+    index = alias_name()
+    ensure_index()
+    while max_batches is None or report.batches < max_batches:
+        with transaction.atomic():
+            changes = list(
+                IndexChange.objects.select_for_update(skip_locked=True).order_by("id")[:DRAIN_BATCH]
+            )
+            if not changes:
+                break
+            report.sent += _send(
+                _bulk_actions({c.article_id for c in changes}, index), refresh=refresh
+            )
+            IndexChange.objects.filter(pk__in=[c.pk for c in changes]).delete()
+            report.batches += 1
+    return report
+
+
+def rebuild(*, progress=None) -> str:
+    """Build a fresh index from PostgreSQL, swap the alias onto it, then catch up."""
+    client = get_client()
+    alias = alias_name()
+    started = timezone.now()
+    name = new_index_name()
+    body = index_body()
+    body["settings"]["index"]["refresh_interval"] = "-1"  # faster bulk; restored below
+    client.indices.create(index=name, body=body)
+    try:
+        ids = Article.objects.filter(status=Article.Status.VISIBLE).values_list("pk", flat=True)
+        total = 0
+        for chunk in _chunks(ids.iterator(chunk_size=5000), 5000):
+            total += _send(_bulk_actions(chunk, name))
+            if progress:
+                progress(total)
+        client.indices.put_settings(index=name, body={"index": {"refresh_interval": "1s"}})
+        client.indices.refresh(index=name)
+    except Exception:
+        client.indices.delete(index=name, ignore_unavailable=True)
+        raise
+
+    old = (
+        list(client.indices.get_alias(name=alias))
+        if client.indices.exists_alias(name=alias)
+        else []
+    )
+    swap = [{"add": {"index": name, "alias": alias}}]
+    swap += [{"remove": {"index": index, "alias": alias}} for index in old]
+    if not old and client.indices.exists(index=alias):
+        # A concrete index squats the alias's name (an old deployment): replace it atomically.
+        swap.append({"remove_index": {"index": alias}})
+    client.indices.update_aliases(body={"actions": swap})
+
+    # Catch up on what changed while the scan ran (drains meanwhile wrote to the old index).
+    changed = Article.objects.filter(updated_at__gte=started - REBUILD_CATCH_UP_MARGIN)
+    _send(_bulk_actions(changed.values_list("pk", flat=True), name), refresh=True)
+    for index in old:
+        client.indices.delete(index=index, ignore_unavailable=True)
+    return name
+
+
+def _chunks(iterable: Iterable[int], size: int) -> Iterator[list[int]]:
+    chunk: list[int] = []
+    for item in iterable:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+@dataclass
+class IndexStatus:
+    articles: int
+    visible: int
+    documents: int | None
+    pending: int
+    index: str | None
+    error: str = ""
+
+
+def status() -> IndexStatus:
+    articles = Article.objects.count()
+    visible = Article.objects.filter(status=Article.Status.VISIBLE).count()
+    pending = IndexChange.objects.count()
+    client = get_client()
+    try:
+        index = next(iter(client.indices.get_alias(name=alias_name())))
+        documents = client.count(index=alias_name())["count"]
+        return IndexStatus(articles, visible, documents, pending, index)
+    except NotFoundError:
+        return IndexStatus(articles, visible, None, pending, None, "no index yet")
+    except Exception as error:  # unreachable engine: still report what PostgreSQL knows
+        return IndexStatus(
+            articles, visible, None, pending, None, f"{type(error).__name__}: {error}"
+        )
