@@ -29,6 +29,8 @@ KNOWN_SOURCES: dict[str, KnownSource] = {
     "sabq": KnownSource("سبق (Sabq)", "https://sabq.org/", "SA"),
     "was": KnownSource("واس (Saudi Press Agency)", "https://www.spa.gov.sa/", "SA"),
     "3alyoum": KnownSource("عين اليوم (Ain Alyoum)", "https://3alyoum.com/", "SA"),
+    # The five articles ctsearch was created from (../shared/seeds), loaded by load_demo.
+    "seeds": KnownSource("مقالات البذور (Seed articles)"),
     # Pages ingested without any source (no --source, nothing in the input).
     "local": KnownSource("ملفات محلية (Local files)"),
 }

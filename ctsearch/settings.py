@@ -133,6 +133,9 @@ EMAIL_HOST = env.str("EMAIL_HOST", "127.0.0.1")
 EMAIL_PORT = env.int("EMAIL_PORT", 1025)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "ctsearch@localhost")
 
+# Whether visitors who are not logged in may search (the page and the JSON API).
+ANONYMOUS_SEARCH = env.bool("ANONYMOUS_SEARCH", False)
+
 # Ingestion: rows per PostgreSQL transaction. A batch is all-or-nothing, so a failure never
 # leaves a half-written article behind.
 INGEST_BATCH_SIZE = env.int("INGEST_BATCH_SIZE", 500)

@@ -1,0 +1,94 @@
+"""JSON API v1: the contract scripts and the UI use. Thin: parse, call the service, shape.
+
+Errors are JSON too: 400 ``{"error": {"field", "message", "message_ar"}}`` for a request the
+caller must change, 401 without a session when anonymous search is off, 404 for an unknown or
+hidden article, 503 when the engine cannot answer. No input produces a 5xx other than 503.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import wraps
+
+from django.conf import settings
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.http import require_GET
+
+from .models import Article
+from .search.params import ParamError, search_request_from_params
+from .search.query import PageOutOfRange, SearchRequestError
+from .search.service import Labels, SearchUnavailable, search
+
+log = logging.getLogger(__name__)
+
+
+def error(
+    status: int, message: str, *, field: str | None = None, message_ar: str = ""
+) -> JsonResponse:
+    body = {"field": field, "message": message}
+    if message_ar:
+        body["message_ar"] = message_ar
+    return JsonResponse({"error": body}, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def search_access(view):
+    """Researchers' session, or anyone when settings.ANONYMOUS_SEARCH is on."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs):
+        if not (settings.ANONYMOUS_SEARCH or request.user.is_authenticated):
+            return error(401, "log in to search", message_ar="سجّل الدخول للبحث")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def ok(payload: dict) -> JsonResponse:
+    return JsonResponse(payload, json_dumps_params={"ensure_ascii": False})
+
+
+@require_GET
+@search_access
+def search_view(request: HttpRequest) -> JsonResponse:
+    try:
+        search_request = search_request_from_params(request.GET)
+        response = search(search_request)
+    except ParamError as problem:
+        return error(400, problem.message, field=problem.field)
+    except SearchRequestError as problem:
+        field = "page" if isinstance(problem, PageOutOfRange) else "q"
+        return error(400, problem.message, field=field, message_ar=problem.message_ar)
+    except SearchUnavailable as problem:
+        log.warning("search unavailable: %s", problem)
+        return error(503, f"search is unavailable: {problem}", message_ar="البحث غير متاح الآن")
+    return ok(response.as_dict())
+
+
+@require_GET
+@search_access
+def article_view(request: HttpRequest, article_id: int) -> JsonResponse:
+    try:
+        article = Article.objects.select_related("source").get(
+            pk=article_id, status=Article.Status.VISIBLE
+        )
+    except Article.DoesNotExist:
+        return error(404, "no such article", message_ar="لا يوجد مقال بهذا الرقم")
+    labels = Labels()
+    return ok(
+        {
+            "id": article.pk,
+            "url": article.url or article.canonical_url,
+            "canonical_url": article.canonical_url,
+            "title": article.title,
+            "byline": article.byline,
+            "body": article.body,
+            "source": {"key": article.source.slug, "label": article.source.name},
+            "language": {"key": article.language, "label": labels("language", article.language)},
+            "published_at": article.published_at.isoformat() if article.published_at else None,
+            "published_at_source": article.published_at_source,
+            "collected_at": article.collected_at.isoformat(),
+            "actors": [],
+            "venues": [],
+            "topics": [],
+        }
+    )

@@ -1,0 +1,134 @@
+"""The one search service: the JSON API and the search page both call ``search``.
+
+It compiles the request (articles.search.query), asks the engine, and shapes the answer; it
+adds what only the database knows (labels of sources and, later, of gazetteer entries).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import get_language
+from opensearchpy.exceptions import ConnectionError as EngineConnectionError
+from opensearchpy.exceptions import (
+    ConnectionTimeout,
+    NotFoundError,
+    TransportError,
+)
+
+from ..models import Source
+from .client import get_client
+from .facets import parse_facets
+from .index import alias_name
+from .query import SearchRequest, compile_search, parse_hits, parse_total
+
+LANGUAGE_LABELS = {
+    "ar": {"ar": "العربية", "en": "Arabic"},
+    "en": {"ar": "الإنجليزية", "en": "English"},
+    "fr": {"ar": "الفرنسية", "en": "French"},
+    "und": {"ar": "غير محددة", "en": "Undetermined"},
+}
+
+SEARCH_TIMEOUT = 10
+
+
+class SearchUnavailable(RuntimeError):
+    """The engine cannot answer now (down, timing out, or no index built yet)."""
+
+
+@dataclass
+class SearchResponse:
+    total: int
+    page: int
+    page_size: int
+    results: list[dict]
+    facets: dict
+
+    def as_dict(self) -> dict:
+        return {
+            "total": self.total,
+            "page": self.page,
+            "page_size": self.page_size,
+            "results": self.results,
+            "facets": self.facets,
+        }
+
+
+def search(request: SearchRequest) -> SearchResponse:
+    """Run a search; raises SearchRequestError (the user's to fix) or SearchUnavailable."""
+    body = compile_search(request)  # validates first: a bad request never reaches the engine
+    try:
+        raw = get_client().search(index=alias_name(), body=body, request_timeout=SEARCH_TIMEOUT)
+    except NotFoundError as error:
+        raise SearchUnavailable("the search index has not been built yet") from error
+    except (EngineConnectionError, ConnectionTimeout) as error:
+        raise SearchUnavailable("the search engine is not reachable") from error
+    except TransportError as error:
+        if isinstance(error.status_code, int) and error.status_code < 500:
+            raise  # a request we built wrongly: a bug to see, not an outage to hide
+        raise SearchUnavailable(f"the search engine failed ({error.status_code})") from error
+
+    labels = Labels()
+    hits = parse_hits(raw)
+    labels.prefetch_sources({hit.get("source", "") for hit in hits} | _facet_keys(raw, "source"))
+    return SearchResponse(
+        total=parse_total(raw),
+        page=request.page,
+        page_size=request.page_size,
+        results=[_result(hit, labels) for hit in hits],
+        facets=parse_facets(raw, request, labels=labels),
+    )
+
+
+def _facet_keys(raw: dict, facet: str) -> set[str]:
+    agg = raw.get("aggregations", {}).get(f"facet_{facet}", {})
+    return {
+        str(bucket["key"])
+        for part in ("values", "selected")
+        for bucket in agg.get(part, {}).get("buckets", [])
+    }
+
+
+def _result(hit: dict, labels: Labels) -> dict:
+    source = hit.get("source", "")
+    return {
+        "id": hit["id"],
+        "url": hit.get("url") or "",
+        "title": hit.get("title", ""),
+        "byline": hit.get("byline", ""),
+        "source": {"key": source, "label": labels("source", source) or source},
+        "published_at": hit.get("published_at"),
+        "sort_date": hit.get("sort_date"),
+        "date_is_estimated": bool(hit.get("date_is_estimated")),
+        "language": hit.get("language", ""),
+        **{
+            facet: [{"key": key, "label": labels(name, key) or key} for key in hit.get(facet, [])]
+            for name, facet in (("actor", "actors"), ("venue", "venues"), ("topic", "topics"))
+        },
+        "highlights": hit.get("highlights", {"title": None, "body": []}),
+    }
+
+
+class Labels:
+    """Facet value labels in the active language; sources come from the database."""
+
+    def __init__(self) -> None:
+        self._sources: dict[str, str] = {}
+        self.language = (get_language() or "ar")[:2]
+
+    def prefetch_sources(self, slugs: set[str]) -> None:
+        missing = {slug for slug in slugs if slug and slug not in self._sources}
+        if missing:
+            self._sources.update(
+                Source.objects.filter(slug__in=missing).values_list("slug", "name")
+            )
+
+    def __call__(self, facet: str, key: str) -> str | None:
+        if facet == "source":
+            if key not in self._sources:
+                self.prefetch_sources({key})
+            return self._sources.get(key)
+        if facet == "language":
+            names = LANGUAGE_LABELS.get(key)
+            return names.get(self.language, names["en"]) if names else None
+        return None  # actors, venues, topics: the gazetteer (enrichment) supplies these
