@@ -160,5 +160,18 @@ def set_article_status(article_ids: Iterable[int], status: str) -> int:
 
 
 def record_index_changes(article_ids: Iterable[int]) -> None:
-    """Queue these articles for the search index; call inside the writing transaction."""
-    IndexChange.objects.bulk_create([IndexChange(article_id=pk) for pk in article_ids])
+    """Queue these articles for the search index; call inside the writing transaction.
+
+    The outbox row is the guarantee; the Celery message sent after commit only makes the
+    index catch up sooner (if Redis is down, the periodic sweep sends the change later).
+    """
+    changes = [IndexChange(article_id=pk) for pk in article_ids]
+    if changes:
+        IndexChange.objects.bulk_create(changes)
+        transaction.on_commit(_request_index_drain)
+
+
+def _request_index_drain() -> None:
+    from .tasks import request_index_drain  # tasks import this module: import when needed
+
+    request_index_drain()

@@ -16,7 +16,6 @@ log = logging.getLogger(__name__)
 def ingest_paths_task(paths: list[str], source_slug: str | None = None) -> dict:
     """Ingest files in the background: the same pipeline as ``manage.py ingest``."""
     report = ingest_paths(paths, source_slug=source_slug)
-    request_index_drain()
     return {
         "created": report.created,
         "updated": report.updated,

@@ -106,6 +106,14 @@ CELERY_BEAT_SCHEDULE = {
 # Without this a queued task waits forever when the broker loses its connection.
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
+# Sending a task gives up quickly when Redis is down: every caller can do without the message
+# (the outbox and the periodic sweep are the guarantee), but not without a quick answer.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
