@@ -149,10 +149,12 @@ redis_start() {
 }
 
 redis_stop() {
-  if [ -f "$RUN/redis.pid" ] && kill -0 "$(cat "$RUN/redis.pid")" 2>/dev/null; then
+  local pid
+  pid="$(cat "$RUN/redis.pid" 2>/dev/null)" || return 0
+  if kill -0 "$pid" 2>/dev/null; then
     say "stopping Redis"
-    kill "$(cat "$RUN/redis.pid")"
-    for _ in $(seq 1 50); do kill -0 "$(cat "$RUN/redis.pid")" 2>/dev/null || break; sleep 0.1; done
+    kill "$pid"
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   fi
 }
 
