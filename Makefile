@@ -9,7 +9,7 @@ SHARED ?= ../shared
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help venv run test services stop status lint format demo
+.PHONY: help venv run test services stop status lint format demo bench
 
 help:
 	@echo "make run       install, start services, migrate, load demo data, serve on http://$(HOST):$(PORT)"
@@ -17,6 +17,7 @@ help:
 	@echo "make services  start PostgreSQL, Redis and OpenSearch (idempotent), then migrate"
 	@echo "make stop      stop the services (and a worker/beat started by make run)"
 	@echo "make lint      ruff check and format check"
+	@echo "make bench     benchmarks against the raw engine (BENCH_SCALE=N articles)"
 
 # The virtualenv is rebuilt only when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -48,6 +49,9 @@ run: demo
 
 test: services
 	@ops/test.sh
+
+bench: services
+	@$(PY) bench/run.py
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -14,7 +14,7 @@ from django.utils import timezone
 from .analysis import ANALYSIS_SETTINGS, EXACT_ANALYZER, STEMMED_ANALYZER
 
 # Bump when the mapping or analysis changes incompatibly; `search_index rebuild` applies it.
-MAPPING_VERSION = 1
+MAPPING_VERSION = 2
 
 
 def alias_name() -> str:
@@ -25,13 +25,19 @@ def new_index_name() -> str:
     return f"{alias_name()}_{timezone.now():%Y%m%d%H%M%S%f}"
 
 
-def _text(**extra) -> dict:
-    """Stemmed for recall, with an exact (normalised, unstemmed) subfield for phrases."""
+def _text() -> dict:
+    """Stemmed for recall, with an exact (normalised, unstemmed) subfield for phrases.
+
+    Offsets in the postings let the unified highlighter find matches without re-running the
+    (costly) Arabic analysis over every hit's text at query time.
+    """
     return {
         "type": "text",
         "analyzer": STEMMED_ANALYZER,
-        "fields": {"exact": {"type": "text", "analyzer": EXACT_ANALYZER}},
-        **extra,
+        "index_options": "offsets",
+        "fields": {
+            "exact": {"type": "text", "analyzer": EXACT_ANALYZER, "index_options": "offsets"}
+        },
     }
 
 
@@ -56,7 +62,7 @@ def index_body(*, shards: int = 1, replicas: int = 0) -> dict:
             "properties": {
                 "id": {"type": "long"},
                 "title": _text(),
-                "body": _text(term_vector="with_positions_offsets"),
+                "body": _text(),
                 "byline": _text(),
                 "url": {"type": "keyword", "index": False},
                 "source": _facet(),

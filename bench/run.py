@@ -1,0 +1,415 @@
+"""ctsearch benchmarks: every figure beside the raw engine doing the same work, in one run.
+
+    make bench                      # the whole SaudiNewsNet corpus (31,030 articles)
+    BENCH_SCALE=5000 make bench     # fewer; more than the corpus is generated (bench/corpus.py)
+
+The run uses its own database (``ctsearch_bench``), index prefix and Redis database, so demo
+and test data are never touched. It writes bench/results/latest.json, a timestamped copy, and
+prints a short table. Ratios, not absolute times, are the figures to compare: these machines
+are noisy, so each figure is measured against its raw counterpart in the same run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+RESULTS = REPO / "bench" / "results"
+BENCH_DB = "ctsearch_bench"
+
+# Isolate the run before Django reads its settings.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ctsearch.settings")
+os.environ.setdefault("DATABASE_URL", f"postgres://ctsearch@127.0.0.1:55432/{BENCH_DB}")
+os.environ.setdefault("OPENSEARCH_INDEX_PREFIX", "ctsearch_bench")
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:56379/2")
+os.environ.setdefault("ANONYMOUS_SEARCH", "1")
+sys.path.insert(0, str(REPO))
+
+
+def ensure_database() -> None:
+    import psycopg
+
+    with psycopg.connect(
+        "postgres://ctsearch@127.0.0.1:55432/postgres", autocommit=True
+    ) as connection:
+        exists = connection.execute(
+            "select 1 from pg_database where datname = %s", [BENCH_DB]
+        ).fetchone()
+        if not exists:
+            connection.execute(f"create database {BENCH_DB} owner ctsearch")
+
+
+ensure_database()
+
+import django  # noqa: E402
+
+django.setup()
+
+import urllib3  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+
+from articles.models import Article, IndexChange  # noqa: E402
+from articles.search import indexer  # noqa: E402
+from articles.search.client import get_client  # noqa: E402
+from articles.search.documents import article_document  # noqa: E402
+from articles.search.index import alias_name, index_body  # noqa: E402
+from articles.search.query import compile_search  # noqa: E402
+from bench.corpus import write_corpus  # noqa: E402
+from bench.queries import QUERIES, as_params  # noqa: E402
+
+HTTP = urllib3.PoolManager(maxsize=4, timeout=urllib3.Timeout(total=300))
+
+
+def engine(method: str, path: str, body: bytes | None = None, content_type="application/json"):
+    response = HTTP.request(
+        method,
+        settings.OPENSEARCH_URL + path,
+        body=body,
+        headers={"Content-Type": content_type},
+    )
+    if response.status >= 300:
+        raise RuntimeError(f"{method} {path}: {response.status} {response.data[:300]!r}")
+    return json.loads(response.data or b"{}")
+
+
+def delete_bench_indices() -> None:
+    client = get_client()
+    for name in client.indices.get(index="ctsearch_bench*", expand_wildcards="all"):
+        client.indices.delete(index=name)
+
+
+def reset_store() -> None:
+    call_command("migrate", verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "truncate articles_article, articles_indexchange, articles_source restart identity "
+            "cascade"
+        )
+    delete_bench_indices()
+
+
+# ------------------------------------------------------------------------------------- ingest
+
+
+def bench_ingest(inputs: list[Path], expected: int) -> dict:
+    """Files to searchable: `manage.py ingest` in a child process (as an operator runs it)
+    while this process drains the outbox, as a Celery worker would."""
+    reset_store()
+    indexer.ensure_index()
+    command = [sys.executable, str(REPO / "manage.py"), "ingest", "--no-progress", "--no-index"]
+    command += [str(p) for p in inputs]
+    started = time.perf_counter()
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    while child.poll() is None:
+        if not indexer.drain(max_batches=1).sent:
+            time.sleep(0.2)
+    output = child.stdout.read()
+    indexer.drain(refresh=True)
+    elapsed = time.perf_counter() - started
+    peak_rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    if child.returncode not in (0, 1):
+        raise RuntimeError(f"ingest failed:\n{output}")
+    articles = Article.objects.count()
+    searchable = get_client().count(index=alias_name())["count"]
+    assert searchable == articles, (searchable, articles)
+    return {
+        "articles": articles,
+        "inputs": expected,
+        "seconds": round(elapsed, 2),
+        "articles_per_s": round(articles / elapsed, 1),
+        "peak_rss_mb": round(peak_rss_mb, 1),
+        "summary": output.strip().splitlines()[0] if output.strip() else "",
+    }
+
+
+def bulk_file(path: Path) -> int:
+    """The final documents, as the pipeline indexed them, in _bulk NDJSON form."""
+    count = 0
+    with path.open("w", encoding="utf-8") as out:
+        for article in Article.objects.select_related("source").iterator(chunk_size=2000):
+            out.write(json.dumps({"index": {"_id": str(article.pk)}}) + "\n")
+            out.write(json.dumps(article_document(article), ensure_ascii=False) + "\n")
+            count += 1
+    return count
+
+
+def raw_bulk(path: Path, index: str, body: dict, chunk_docs: int = 500) -> float:
+    """Seconds for plain _bulk requests of the file into a fresh index with ``body``."""
+    engine("PUT", f"/{index}", json.dumps(body).encode())
+    started = time.perf_counter()
+    lines: list[str] = []
+    with path.open(encoding="utf-8") as source:
+        for line in source:
+            lines.append(line)
+            if len(lines) == 2 * chunk_docs:
+                _post_bulk(index, lines)
+                lines = []
+    if lines:
+        _post_bulk(index, lines)
+    engine("POST", f"/{index}/_refresh")
+    return time.perf_counter() - started
+
+
+def _post_bulk(index: str, lines: list[str]) -> None:
+    result = engine("POST", f"/{index}/_bulk", "".join(lines).encode(), "application/x-ndjson")
+    if result.get("errors"):
+        raise RuntimeError("raw bulk refused documents")
+
+
+def bench_raw_bulk(work: Path) -> dict:
+    path = work / "documents.ndjson"
+    docs = bulk_file(path)
+    ours = raw_bulk(path, "ctsearch_bench_raw", index_body())
+    standard = index_body()
+    for field in ("title", "body", "byline"):
+        props = standard["mappings"]["properties"][field]
+        props["analyzer"] = "standard"
+        props["fields"]["exact"]["analyzer"] = "standard"
+    plain = raw_bulk(path, "ctsearch_bench_standard", standard)
+    engine("POST", "/ctsearch_bench_raw/_forcemerge?max_num_segments=1")
+    stats = engine("GET", "/ctsearch_bench_raw/_stats/store,docs")["_all"]["primaries"]
+    return {
+        "docs": docs,
+        "raw_docs_per_s": round(docs / ours, 1),
+        "standard_docs_per_s": round(docs / plain, 1),
+        "bytes_per_doc": round(stats["store"]["size_in_bytes"] / max(stats["docs"]["count"], 1)),
+    }
+
+
+def bench_postgres_writes(sample: int = 5000) -> dict:
+    """The upsert path (actions.upsert_articles) against COPY of the same rows."""
+    from articles import actions
+    from articles.ingest.pipeline import content_hash
+
+    rows = list(
+        Article.objects.values(
+            "source_id",
+            "key",
+            "url",
+            "canonical_url",
+            "title",
+            "byline",
+            "body",
+            "raw",
+            "raw_encoding",
+            "origin",
+            "language",
+            "published_at",
+            "published_at_source",
+        )[:sample]
+    )
+    for row in rows:
+        row["key"] = "bench:" + row["key"]
+        row["content_hash"] = content_hash(row)
+    started = time.perf_counter()
+    for start in range(0, len(rows), settings.INGEST_BATCH_SIZE):
+        actions.upsert_articles(rows[start : start + settings.INGEST_BATCH_SIZE])
+    upsert_seconds = time.perf_counter() - started
+    Article.objects.filter(key__startswith="bench:").delete()
+    IndexChange.objects.all().delete()
+
+    now = datetime.now(UTC)
+    for row in rows:  # what the upsert adds itself
+        row.update(created_at=now, updated_at=now, collected_at=now, status="visible")
+    columns = list(rows[0])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "create temp table copy_target"
+            " (like articles_article including defaults including identity)"
+        )
+        raw_cursor = cursor.cursor
+        started = time.perf_counter()
+        with raw_cursor.copy(f"copy copy_target ({', '.join(columns)}) from stdin") as copy:
+            for row in rows:
+                copy.write_row([row[c] for c in columns])
+        copy_seconds = time.perf_counter() - started
+        cursor.execute("drop table copy_target")
+    return {
+        "rows": len(rows),
+        "upsert_rows_per_s": round(len(rows) / upsert_seconds, 1),
+        "copy_rows_per_s": round(len(rows) / copy_seconds, 1),
+        "ratio": round(copy_seconds / upsert_seconds, 3),
+    }
+
+
+# ------------------------------------------------------------------------------------- search
+
+
+def percentiles(samples: list[float]) -> dict:
+    ordered = sorted(samples)
+
+    def at(p: float) -> float:
+        return round(ordered[min(len(ordered) - 1, int(p * len(ordered)))] * 1000, 2)
+
+    return {"p50_ms": at(0.50), "p95_ms": at(0.95), "p99_ms": at(0.99), "n": len(ordered)}
+
+
+def bench_search(repeats: int = 5) -> dict:
+    client = Client()
+    index = alias_name()
+    requests = [(params, request) for params, request in as_params(QUERIES)]
+    api, raw, bare, no_highlight = [], [], [], []
+
+    def time_raw(body: dict, into: list[float]) -> None:
+        encoded = json.dumps(body).encode()
+        started = time.perf_counter()
+        engine("POST", f"/{index}/_search", encoded)
+        into.append(time.perf_counter() - started)
+
+    for round_number in range(repeats + 1):
+        warmup = round_number == 0  # the first round warms caches and is not counted
+        for params, request in requests:
+            started = time.perf_counter()
+            response = client.get("/api/v1/search", params)
+            elapsed = time.perf_counter() - started
+            if response.status_code != 200:
+                raise RuntimeError(f"{params}: {response.status_code} {response.content[:300]}")
+            if not warmup:
+                api.append(elapsed)
+            time_raw(compile_search(request), [] if warmup else raw)
+            time_raw(compile_search(request, aggs=False), [] if warmup else bare)
+            time_raw(compile_search(request, highlight=False), [] if warmup else no_highlight)
+    api_p, raw_p = percentiles(api), percentiles(raw)
+    bare_p, no_hl_p = percentiles(bare), percentiles(no_highlight)
+    return {
+        "queries": len(requests),
+        "repeats": repeats,
+        "api": api_p,
+        "raw": raw_p,
+        "ratio": round(api_p["p95_ms"] / raw_p["p95_ms"], 3),
+        "facets": {
+            "without_aggs": bare_p,
+            "ratio_p95": round(raw_p["p95_ms"] / bare_p["p95_ms"], 3),
+        },
+        "highlighting": {
+            "without_highlight": no_hl_p,
+            "overhead_p95": round(raw_p["p95_ms"] / no_hl_p["p95_ms"] - 1, 3),
+        },
+    }
+
+
+# -------------------------------------------------------------------------------------- main
+
+
+def table(results: dict) -> str:
+    i, s, pg = results["ingest"], results["search"], results["postgres"]
+    rows = [
+        (
+            "ingest end-to-end",
+            f"{i['articles_per_s']} articles/s",
+            f"raw _bulk {i['raw_docs_per_s']} docs/s",
+            f"{i['ratio']:.0%}",
+        ),
+        ("ingest peak RSS", f"{i['peak_rss_mb']} MB", "", ""),
+        (
+            "PostgreSQL writes",
+            f"{pg['upsert_rows_per_s']} rows/s",
+            f"COPY {pg['copy_rows_per_s']} rows/s",
+            f"{pg['ratio']:.0%}",
+        ),
+        (
+            "search p95 (API)",
+            f"{s['api']['p95_ms']} ms",
+            f"raw {s['raw']['p95_ms']} ms",
+            f"{s['ratio']}x",
+        ),
+        (
+            "search p50 / p99 (API)",
+            f"{s['api']['p50_ms']} / {s['api']['p99_ms']} ms",
+            f"raw {s['raw']['p50_ms']} / {s['raw']['p99_ms']} ms",
+            "",
+        ),
+        (
+            "facets cost (p95)",
+            "",
+            f"bare {s['facets']['without_aggs']['p95_ms']} ms",
+            f"{s['facets']['ratio_p95']}x",
+        ),
+        (
+            "highlighting cost (p95)",
+            "",
+            f"none {s['highlighting']['without_highlight']['p95_ms']} ms",
+            f"+{s['highlighting']['overhead_p95']:.0%}",
+        ),
+        ("index size", f"{results['index']['bytes_per_doc']} bytes/doc", "", ""),
+        (
+            "analyzer indexing",
+            f"{results['index']['ours_docs_per_s']} docs/s",
+            f"standard {results['index']['standard_docs_per_s']} docs/s",
+            f"{results['index']['ratio']:.0%}",
+        ),
+    ]
+    if "tagging" in results:
+        rows.append(("tagging", f"{results['tagging']['articles_per_s']} articles/s", "", ""))
+    width = [max(len(r[c]) for r in rows) for c in range(4)]
+    return "\n".join("  ".join(r[c].ljust(width[c]) for c in range(4)) for r in rows)
+
+
+def main() -> None:
+    scale = int(os.environ.get("BENCH_SCALE", "31030"))
+    work = REPO / "var" / "bench"
+    work.mkdir(parents=True, exist_ok=True)
+    inputs = write_corpus(scale, work / f"corpus-{scale}")
+    results: dict = {
+        "scale": scale,
+        "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": machine(),
+    }
+    print(f"ingest: {scale} articles …", flush=True)
+    ingest = bench_ingest(inputs, scale)
+    print("raw _bulk of the same documents …", flush=True)
+    raw = bench_raw_bulk(work)
+    ingest["raw_docs_per_s"] = raw["raw_docs_per_s"]
+    ingest["ratio"] = round(ingest["articles_per_s"] / raw["raw_docs_per_s"], 3)
+    results["ingest"] = ingest
+    results["index"] = {
+        "bytes_per_doc": raw["bytes_per_doc"],
+        "ours_docs_per_s": raw["raw_docs_per_s"],
+        "standard_docs_per_s": raw["standard_docs_per_s"],
+        "ratio": round(raw["raw_docs_per_s"] / raw["standard_docs_per_s"], 3),
+    }
+    print("PostgreSQL write path vs COPY …", flush=True)
+    results["postgres"] = bench_postgres_writes()
+    print("search: API vs raw engine …", flush=True)
+    results["search"] = bench_search()
+    for name in ("ctsearch_bench_raw", "ctsearch_bench_standard"):
+        get_client().indices.delete(index=name, ignore_unavailable=True)
+
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(results, indent=2, ensure_ascii=False)
+    (RESULTS / "latest.json").write_text(text)
+    stamp = results["started_at"].replace(":", "").replace("-", "")
+    (RESULTS / f"{stamp}.json").write_text(text)
+    print()
+    print(table(results))
+    print(f"\nwritten to {RESULTS / 'latest.json'}")
+
+
+def machine() -> dict:
+    info = {"cpus": os.cpu_count(), "python": sys.version.split()[0]}
+    try:
+        info["memory_gb"] = round(
+            os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3, 1
+        )
+        cpu = Path("/proc/cpuinfo").read_text()
+        info["cpu"] = next(
+            line.split(":", 1)[1].strip() for line in cpu.splitlines() if "model name" in line
+        )
+    except (OSError, StopIteration, ValueError):
+        pass
+    info["opensearch"] = get_client().info()["version"]["number"]
+    return info
+
+
+if __name__ == "__main__":
+    main()
