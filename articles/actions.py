@@ -7,8 +7,9 @@ natural key -- hold for every entry point.
 
 from __future__ import annotations
 
+import logging
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -17,14 +18,20 @@ from django.utils import timezone
 from psqlextra.expressions import ExcludedCol
 from psqlextra.query import ConflictAction
 
-from .models import Article, IndexChange, Source
+from .models import Article, IndexChange, Source, TagOverride
 from .sources import KNOWN_SOURCES
+
+logger = logging.getLogger(__name__)
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
 # Columns an upsert replaces when the content changed. Status (a curator's hide), created_at
 # and collected_at (first seen) are kept.
 UPSERT_UPDATES = (
+    "tags",
+    "tags_version",
+    "event_dates",
+    "minhash",
     "url",
     "canonical_url",
     "title",
@@ -80,12 +87,20 @@ class UpsertCounts:
         self.updated_ids += other.updated_ids
 
 
-def upsert_articles(rows: Sequence[dict]) -> UpsertCounts:
+def upsert_articles(
+    rows: Sequence[dict],
+    *,
+    enrich: Callable[[dict], dict] | None = None,
+    on_created: Callable[[list[int]], None] | None = None,
+) -> UpsertCounts:
     """Insert new articles and update changed ones, in one transaction.
 
     Each row is a dict of Article columns including ``source_id``, ``key`` and
     ``content_hash``. A row whose (source, key) exists with the same content hash is left alone;
     with another hash it is updated in place. Duplicate keys within ``rows`` keep the last one.
+    ``enrich(row)`` gives extra columns (tags, signature) and runs only for rows written;
+    ``on_created(ids)`` runs inside the transaction (story clustering), so no index drain can
+    see a new article before it is complete.
     """
     counts = UpsertCounts()
     if not rows:
@@ -102,7 +117,10 @@ def upsert_articles(rows: Sequence[dict]) -> UpsertCounts:
             if known_hash == row["content_hash"]:
                 counts.unchanged += 1
                 continue
-            to_write.append({**row, "created_at": now, "updated_at": now, "collected_at": now})
+            extra = enrich(row) if enrich else {}
+            to_write.append(
+                {**row, **extra, "created_at": now, "updated_at": now, "collected_at": now}
+            )
         if not to_write:
             return counts
         written = Article.objects.on_conflict(
@@ -124,6 +142,8 @@ def upsert_articles(rows: Sequence[dict]) -> UpsertCounts:
             else:
                 counts.created += 1
                 counts.created_ids.append(article_id)
+        if on_created and counts.created_ids:
+            on_created(counts.created_ids)
         record_index_changes(counts.created_ids + counts.updated_ids)
     return counts
 
@@ -175,3 +195,93 @@ def _request_index_drain() -> None:
     from .tasks import request_index_drain  # tasks import this module: import when needed
 
     request_index_drain()
+
+
+def set_stories(
+    assigned: dict[int, int], moves: dict[int, int], *, queued: Iterable[int] = ()
+) -> list[int]:
+    """Write story ids: ``assigned`` article -> story, ``moves`` old story -> new story (two
+    clusters merged). Returns the article ids whose story changed; they are re-indexed, except
+    ``queued`` ones whose index change the caller records itself."""
+    changed: list[int] = []
+    with transaction.atomic():
+        by_story: dict[int, list[int]] = {}
+        for article_id, story in assigned.items():
+            by_story.setdefault(story, []).append(article_id)
+        for story, ids in by_story.items():
+            Article.objects.filter(pk__in=ids).update(story_id=story)
+            changed += ids
+        for old, new in moves.items():
+            moved = list(Article.objects.filter(story_id=old).values_list("pk", flat=True))
+            Article.objects.filter(pk__in=moved).update(story_id=new)
+            changed += moved
+        already = set(queued)
+        record_index_changes(sorted(set(changed) - already))
+    return changed
+
+
+def save_enrichment(fields_by_article: dict[int, dict]) -> list[int]:
+    """Store re-computed enrichment (a re-tagging); returns the articles whose tags changed,
+    which are queued for the index. Unchanged ones only get the new gazetteer version."""
+    if not fields_by_article:
+        return []
+    changed: list[int] = []
+    with transaction.atomic():
+        current = {
+            pk: (tags, list(dates))
+            for pk, tags, dates in Article.objects.filter(pk__in=list(fields_by_article))
+            .select_for_update()
+            .values_list("pk", "tags", "event_dates")
+        }
+        rows = []
+        for pk, fields in fields_by_article.items():
+            if pk not in current:
+                continue  # deleted meanwhile
+            if current[pk] != (fields["tags"], list(fields["event_dates"])):
+                changed.append(pk)
+            rows.append(Article(pk=pk, **fields))
+        Article.objects.bulk_update(rows, ["tags", "tags_version", "event_dates", "minhash"])
+        record_index_changes(changed)
+    return changed
+
+
+def set_tag_override(
+    article_id: int, facet: str, slug: str, action: str, *, curator=None, note: str = ""
+) -> TagOverride:
+    """A curator adds or removes one tag; the decision outlives every re-tagging."""
+    with transaction.atomic():
+        override, _ = TagOverride.objects.update_or_create(
+            article_id=article_id,
+            facet=facet,
+            slug=slug,
+            defaults={"action": action, "curator": curator, "note": note},
+        )
+        record_index_changes([article_id])
+    return override
+
+
+def remove_tag_override(override_id: int) -> None:
+    with transaction.atomic():
+        override = TagOverride.objects.filter(pk=override_id).first()
+        if override:
+            override.delete()
+            record_index_changes([override.article_id])
+
+
+def gazetteer_changed(entry, *, previous_aliases: Iterable[str] = ()) -> None:
+    """An actor, venue or topic was saved or deleted: re-tag what it may concern, after
+    commit, in the background (articles.tasks.retag_for_entry)."""
+    phrases = sorted(
+        {*getattr(entry, "aliases", []), *getattr(entry, "cues", []), *previous_aliases}
+    )
+    facet = {"Actor": "actors", "Venue": "venues", "Topic": "topics"}[type(entry).__name__]
+
+    def queue() -> None:
+        from .tasks import retag_for_entry_task
+
+        try:
+            retag_for_entry_task.delay(facet, entry.slug, phrases)
+        except Exception as error:  # `manage.py retag` catches up on stale articles
+            logger.warning("could not queue re-tagging for %s: %s", entry.slug, error)
+
+    transaction.on_commit(queue)

@@ -1,10 +1,12 @@
 from django.contrib import admin, messages
 from django.db.models import Count
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import actions
-from .models import Article, Source
+from .enrichment import final_tags
+from .models import Actor, ActorLink, Article, Source, TagOverride, Topic, Venue
 
 
 @admin.register(Source)
@@ -22,6 +24,13 @@ class SourceAdmin(admin.ModelAdmin):
         return source._article_count
 
 
+class TagOverrideInline(admin.TabularInline):
+    model = TagOverride
+    extra = 1
+    fields = ("facet", "slug", "action", "note", "curator", "created_at")
+    readonly_fields = ("curator", "created_at")
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     list_display = ("title", "source", "published_at", "published_at_source", "language", "status")
@@ -32,7 +41,11 @@ class ArticleAdmin(admin.ModelAdmin):
     list_per_page = 50
     show_full_result_count = False  # counting millions of rows on every page view is slow
     actions = ("hide_articles", "show_articles")
+    inlines = (TagOverrideInline,)
     readonly_fields = (
+        "tags_with_evidence",
+        "event_dates",
+        "story_id",
         "source",
         "key",
         "url",
@@ -53,6 +66,10 @@ class ArticleAdmin(admin.ModelAdmin):
         ),
         (_("Date"), {"fields": ("published_at", "published_at_source", "language")}),
         (
+            _("Enrichment"),
+            {"fields": ("tags_with_evidence", "event_dates", "story_id")},
+        ),
+        (
             _("Raw input"),
             {
                 "classes": ("collapse",),
@@ -63,6 +80,44 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False  # articles come from ingestion, never typed in
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # curators hide articles; the record and its history stay
+
+    @admin.display(description=_("tags (with curators' decisions) and their evidence"))
+    def tags_with_evidence(self, article: Article) -> str:
+        tags = final_tags(article.tags, article.tag_overrides.all())
+        rows = []
+        for facet in ("actors", "venues", "places", "topics"):
+            for hit in getattr(tags, facet):
+                evidence = " · ".join(hit.evidence[:3])
+                rows.append(
+                    format_html(
+                        "<li><b>{}</b> {} <small>({})</small> — {}</li>",
+                        facet,
+                        hit.slug,
+                        hit.source,
+                        evidence,
+                    )
+                )
+        return format_html("<ul>{}</ul>", format_html_join("", "{}", ((r,) for r in rows)))
+
+    def save_formset(self, request, form, formset, change):
+        """Curators' tag decisions go through actions (they re-index the article)."""
+        if formset.model is not TagOverride:
+            return super().save_formset(request, form, formset, change)
+        instances = formset.save(commit=False)
+        for deleted in formset.deleted_objects:
+            actions.remove_tag_override(deleted.pk)
+        for override in instances:
+            actions.set_tag_override(
+                override.article_id,
+                override.facet,
+                override.slug,
+                override.action,
+                curator=request.user,
+                note=override.note,
+            )
 
     @admin.action(description=_("Hide selected articles"))
     def hide_articles(self, request, queryset):
@@ -76,3 +131,52 @@ class ArticleAdmin(admin.ModelAdmin):
         changed = actions.set_article_status(queryset.values_list("pk", flat=True), status)
         message = ngettext("%(n)d article changed.", "%(n)d articles changed.", changed)
         self.message_user(request, message % {"n": changed}, messages.SUCCESS)
+
+
+# ------------------------------------------------------------------------------------------
+# Gazetteer and curators' tag decisions
+# ------------------------------------------------------------------------------------------
+
+
+class GazetteerAdmin(admin.ModelAdmin):
+    """Saving an entry re-tags the articles it may concern, in the background."""
+
+    search_fields = ("slug", "name_ar", "name_en", "aliases")
+    readonly_fields = ("updated_at",)
+
+    def save_model(self, request, obj, form, change):
+        before = type(obj).objects.filter(pk=obj.pk).values_list("aliases", flat=True).first()
+        super().save_model(request, obj, form, change)
+        actions.gazetteer_changed(obj, previous_aliases=before or [])
+
+    def delete_model(self, request, obj):
+        actions.gazetteer_changed(obj, previous_aliases=list(getattr(obj, "aliases", [])))
+        super().delete_model(request, obj)
+
+
+class ActorLinkInline(admin.TabularInline):
+    model = ActorLink
+    fk_name = "actor"
+    extra = 0
+    autocomplete_fields = ("target",)
+
+
+@admin.register(Actor)
+class ActorAdmin(GazetteerAdmin):
+    list_display = ("name_ar", "name_en", "slug", "kind")
+    list_filter = ("kind",)
+    inlines = (ActorLinkInline,)
+    autocomplete_fields = ("place",)
+
+
+@admin.register(Venue)
+class VenueAdmin(GazetteerAdmin):
+    list_display = ("name_ar", "name_en", "slug", "kind", "country")
+    list_filter = ("kind", "country")
+
+
+@admin.register(Topic)
+class TopicAdmin(GazetteerAdmin):
+    list_display = ("name_ar", "name_en", "slug", "parent")
+    list_filter = ("parent",)
+    search_fields = ("slug", "name_ar", "name_en", "cues")

@@ -14,6 +14,8 @@ from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET
 
+from . import gazetteer
+from .enrichment import final_tags
 from .models import Article
 from .search.params import ParamError, search_request_from_params
 from .search.query import PageOutOfRange, SearchRequestError
@@ -51,7 +53,9 @@ def ok(payload: dict) -> JsonResponse:
 @search_access
 def search_view(request: HttpRequest) -> JsonResponse:
     try:
-        search_request = search_request_from_params(request.GET)
+        search_request = search_request_from_params(
+            request.GET, expansions=gazetteer.expansions_for(request.GET.get("q", ""))
+        )
         response = search(search_request)
     except ParamError as problem:
         return error(400, problem.message, field=problem.field)
@@ -74,6 +78,25 @@ def article_view(request: HttpRequest, article_id: int) -> JsonResponse:
     except Article.DoesNotExist:
         return error(404, "no such article", message_ar="لا يوجد مقال بهذا الرقم")
     labels = Labels()
+    tags = final_tags(article.tags, article.tag_overrides.all())
+
+    def tag_list(facet: str, label_facet: str) -> list[dict]:
+        return [
+            {
+                "key": hit.slug,
+                "label": labels(label_facet, hit.slug) or hit.slug,
+                "evidence": hit.evidence,
+                "source": hit.source,
+            }
+            for hit in getattr(tags, facet)
+        ]
+
+    story_id = article.story_id or article.pk
+    copies = list(
+        Article.objects.filter(story_id=story_id, status=Article.Status.VISIBLE)
+        .exclude(pk=article.pk)
+        .values_list("pk", flat=True)[:50]
+    )
     return ok(
         {
             "id": article.pk,
@@ -87,8 +110,11 @@ def article_view(request: HttpRequest, article_id: int) -> JsonResponse:
             "published_at": article.published_at.isoformat() if article.published_at else None,
             "published_at_source": article.published_at_source,
             "collected_at": article.collected_at.isoformat(),
-            "actors": [],
-            "venues": [],
-            "topics": [],
+            "actors": tag_list("actors", "actor"),
+            "venues": tag_list("venues", "venue"),
+            "places": tag_list("places", "venue"),
+            "topics": tag_list("topics", "topic"),
+            "event_dates": [d.isoformat() for d in article.event_dates],
+            "story": {"id": story_id, "copies": copies},
         }
     )

@@ -7,6 +7,8 @@ half-formed article.
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -79,6 +81,15 @@ class Article(PostgresModel):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
+    # Enrichment (articles.enrichment): the tagger's output with its evidence, as of the
+    # gazetteer version it was made with; curators' decisions are TagOverride rows on top.
+    tags = models.JSONField(default=dict, blank=True)
+    tags_version = models.CharField(max_length=16, blank=True)
+    event_dates = ArrayField(models.DateField(), default=list, blank=True)
+    # Near-duplicate story cluster: the smallest article id of the cluster (articles.dedup).
+    story_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    minhash = models.BinaryField(null=True, blank=True, editable=False)
+
     class Meta:
         ordering = ["-published_at", "-id"]
         constraints = [
@@ -137,3 +148,169 @@ class IndexChange(models.Model):
 
     def __str__(self) -> str:
         return f"index change for article {self.article_id}"
+
+
+# -------------------------------------------------------------------------------------------
+# The gazetteer: who acts, where, about what. Curated in the admin; a starter set ships with
+# the app (migration 0002, from articles/gazetteer_data.py).
+# -------------------------------------------------------------------------------------------
+
+_slug_format = Q(slug__regex=r"^[a-z0-9][a-z0-9-]*$")
+
+
+class Actor(models.Model):
+    class Kind(models.TextChoices):
+        ARMED_GROUP = "armed_group", _("Armed group")
+        STATE = "state", _("State")
+        INTERNATIONAL_BODY = "international_body", _("International body")
+        GOVERNMENT_BODY = "government_body", _("Government body")
+        COALITION = "coalition", _("Coalition")
+        PERSON = "person", _("Person")
+        POLITICAL_PARTY = "political_party", _("Political party")
+        OTHER = "other", _("Other")
+
+    slug = models.SlugField(max_length=80, unique=True)
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    name_ar = models.CharField(max_length=200)
+    name_en = models.CharField(max_length=200)
+    aliases = ArrayField(models.CharField(max_length=200), default=list, blank=True)
+    ambiguous = ArrayField(
+        models.CharField(max_length=200),
+        default=list,
+        blank=True,
+        help_text=_("Aliases that count only next to an unambiguous mention"),
+    )
+    place = models.ForeignKey(
+        "Venue", null=True, blank=True, on_delete=models.SET_NULL, related_name="states"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name_en"]
+        constraints = [models.CheckConstraint(condition=_slug_format, name="actor_slug_format")]
+
+    def __str__(self) -> str:
+        return f"{self.name_ar} ({self.name_en})"
+
+
+class ActorLink(models.Model):
+    class Relation(models.TextChoices):
+        AFFILIATE_OF = "affiliate_of", _("affiliate of")
+        MEMBER_OF = "member_of", _("member of")
+        SUCCESSOR_OF = "successor_of", _("successor of")
+        PART_OF = "part_of", _("part of")
+
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="links")
+    relation = models.CharField(max_length=16, choices=Relation.choices)
+    target = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="linked_from")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["actor", "relation", "target"], name="actor_link_unique"
+            ),
+            models.CheckConstraint(condition=~Q(actor=models.F("target")), name="no_self_link"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor.slug} {self.relation} {self.target.slug}"
+
+
+class Venue(models.Model):
+    class Kind(models.TextChoices):
+        CITY = "city", _("City")
+        COUNTRY = "country", _("Country")
+        REGION = "region", _("Region")
+
+    slug = models.SlugField(max_length=80, unique=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    name_ar = models.CharField(max_length=200)
+    name_en = models.CharField(max_length=200)
+    aliases = ArrayField(models.CharField(max_length=200), default=list, blank=True)
+    ambiguous = ArrayField(models.CharField(max_length=200), default=list, blank=True)
+    country = models.CharField(max_length=2, blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name_en"]
+        constraints = [
+            models.CheckConstraint(condition=_slug_format, name="venue_slug_format"),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True)
+                | Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180),
+                name="venue_coordinates_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name_ar} ({self.name_en})"
+
+
+class Topic(models.Model):
+    slug = models.SlugField(max_length=80, unique=True)
+    name_ar = models.CharField(max_length=200)
+    name_en = models.CharField(max_length=200)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    cues = ArrayField(
+        models.CharField(max_length=200),
+        default=list,
+        blank=True,
+        help_text=_("Arabic phrases; any one of them tags the topic"),
+    )
+    cue_sets = models.JSONField(
+        default=list,
+        blank=True,
+        help_text=_("Groups of alternatives that must all occur in one paragraph"),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name_en"]
+        constraints = [
+            models.CheckConstraint(condition=_slug_format, name="topic_slug_format"),
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("id")), name="topic_not_own_parent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name_ar} ({self.name_en})"
+
+
+class TagOverride(models.Model):
+    """A curator's decision on one article's tag; it survives every later re-tagging."""
+
+    class Facet(models.TextChoices):
+        ACTORS = "actors", _("Actor")
+        VENUES = "venues", _("Venue")
+        PLACES = "places", _("Place mentioned")
+        TOPICS = "topics", _("Topic")
+
+    class Action(models.TextChoices):
+        ADD = "add", _("Add")
+        REMOVE = "remove", _("Remove")
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="tag_overrides")
+    facet = models.CharField(max_length=8, choices=Facet.choices)
+    slug = models.SlugField(max_length=80)
+    action = models.CharField(max_length=8, choices=Action.choices)
+    curator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "facet", "slug"], name="tag_override_one_per_tag"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.facet}:{self.slug} on article {self.article_id}"

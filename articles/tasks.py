@@ -52,3 +52,19 @@ def request_index_drain() -> None:
         drain_index_task.delay()
     except Exception as error:
         log.warning("could not queue an index drain (%s); the periodic sweep will catch up", error)
+
+
+@shared_task(name="articles.retag_for_entry")
+def retag_for_entry_task(facet: str, slug: str, phrases: list[str]) -> int:
+    """After a gazetteer edit: re-tag the articles that mention its names or carry its tag."""
+    from .enrichment import retag
+    from .models import Article
+    from .search.lookup import article_ids_mentioning
+
+    ids = set(
+        Article.objects.filter(tags__contains={facet: [{"slug": slug}]}).values_list(
+            "pk", flat=True
+        )
+    )
+    ids |= article_ids_mentioning(phrases)
+    return retag(sorted(ids))[1]

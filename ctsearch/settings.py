@@ -21,6 +21,8 @@ CTSEARCH_ENV = os.environ.get("CTSEARCH_ENV", "development")
 if CTSEARCH_ENV not in {"development", "test", "production"}:
     raise ValueError(f"CTSEARCH_ENV must be development, test or production, not {CTSEARCH_ENV!r}")
 PRODUCTION = CTSEARCH_ENV == "production"
+# CTSEARCH_TEST_RUN names a test run, so that two runs can share the services side by side.
+TEST_RUN = os.environ.get("CTSEARCH_TEST_RUN", "") if CTSEARCH_ENV == "test" else ""
 env = Env(production=PRODUCTION)
 
 # Local services started by ops/services.sh; keep these ports in step with that script.
@@ -84,12 +86,14 @@ DATABASE_URL = env.str("DATABASE_URL", DEFAULT_DATABASE_URL, required_in_product
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 # django-postgres-extra's backend adds ON CONFLICT upserts on top of Django's PostgreSQL one.
 DATABASES["default"]["ENGINE"] = "psqlextra.backend"
+DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}{TEST_RUN}"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 OPENSEARCH_URL = env.str("OPENSEARCH_URL", DEFAULT_OPENSEARCH_URL, required_in_production=True)
-# Tests use their own indices on the same engine, so a test run never touches demo data.
+# Tests use their own indices (and database) on the same services, so a test run never
+# touches demo data.
 OPENSEARCH_INDEX_PREFIX = env.str(
-    "OPENSEARCH_INDEX_PREFIX", "ctsearch_test" if CTSEARCH_ENV == "test" else "ctsearch"
+    "OPENSEARCH_INDEX_PREFIX", f"ctsearch_test{TEST_RUN}" if CTSEARCH_ENV == "test" else "ctsearch"
 )
 OPENSEARCH_TIMEOUT = env.int("OPENSEARCH_TIMEOUT", 10)
 

@@ -35,7 +35,6 @@ def search_index(settings):
     from articles.search.client import get_client
     from articles.search.indexer import ensure_index
 
-    settings.OPENSEARCH_INDEX_PREFIX = "ctsearch_test"
     get_client.cache_clear()
     client = get_client()
     delete_test_indices(client)
@@ -46,5 +45,8 @@ def search_index(settings):
 
 def delete_test_indices(client) -> None:
     # The node refuses wildcard deletes (action.destructive_requires_name): name each index.
-    for name in client.indices.get(index="ctsearch_test_articles*", expand_wildcards="all"):
+    from django.conf import settings
+
+    pattern = f"{settings.OPENSEARCH_INDEX_PREFIX}_articles*"
+    for name in client.indices.get(index=pattern, expand_wildcards="all"):
         client.indices.delete(index=name)

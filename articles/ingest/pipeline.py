@@ -17,7 +17,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import DatabaseError, reset_queries
 
-from .. import actions
+from .. import actions, gazetteer
+from ..enrichment import StoryAssigner, enrichment_fields
 from .readers import read_paths
 from .records import ArticleRecord, Rejection
 
@@ -79,6 +80,7 @@ def ingest_records(
     report = IngestReport()
     batch_size = batch_size or settings.INGEST_BATCH_SIZE
     sources = _SourceCache()
+    writer = _BatchWriter(report)
     batch: list[tuple[ArticleRecord, dict]] = []
     for item in items:
         if isinstance(item, Rejection):
@@ -96,34 +98,60 @@ def ingest_records(
             continue
         batch.append((item, to_row(item, source_id)))
         if len(batch) >= batch_size:
-            _write(batch, report)
+            writer.write(batch)
             batch = []
-    _write(batch, report)
+    writer.write(batch)
     return report
 
 
-def _write(batch: list[tuple[ArticleRecord, dict]], report: IngestReport) -> None:
-    if not batch:
-        return
-    # With DEBUG on, Django keeps every query's SQL; a long ingest must not hoard them.
-    reset_queries()
-    try:
-        counts = actions.upsert_articles([row for _, row in batch])
-    except DatabaseError:
-        # The batch rolled back whole. Write the rows one by one so that only the row the
-        # database refuses is rejected, with the database's reason.
-        counts = actions.UpsertCounts()
-        for record, row in batch:
-            try:
-                counts.add(actions.upsert_articles([row]))
-            except DatabaseError as error:
-                reason = str(error).strip().splitlines()[0]
-                report.rejected.append(Rejection(record.origin, f"database refused it: {reason}"))
-    report.created += counts.created
-    report.updated += counts.updated
-    report.unchanged += counts.unchanged
-    report.created_ids += counts.created_ids
-    report.updated_ids += counts.updated_ids
+class _BatchWriter:
+    """Writes batches: enrichment (tags, signature) for the rows that change, the upsert, and
+    story clustering of the new articles."""
+
+    def __init__(self, report: IngestReport) -> None:
+        self.report = report
+        self.version, self.gazetteer = gazetteer.current()
+        self.stories = StoryAssigner()
+
+    def enrich(self, row: dict) -> dict:
+        return enrichment_fields(
+            row["title"], row["body"], row["byline"], self.gazetteer, self.version
+        )
+
+    def cluster(self, created_ids: list[int]) -> None:
+        self.stories.assign(created_ids, queued=True)
+
+    def write(self, batch: list[tuple[ArticleRecord, dict]]) -> None:
+        if not batch:
+            return
+        # With DEBUG on, Django keeps every query's SQL; a long ingest must not hoard them.
+        reset_queries()
+        report = self.report
+        try:
+            counts = actions.upsert_articles(
+                [row for _, row in batch], enrich=self.enrich, on_created=self.cluster
+            )
+        except DatabaseError:
+            # The batch rolled back whole. Write the rows one by one so that only the row the
+            # database refuses is rejected, with the database's reason. The clustering index
+            # saw the rolled-back ids: start it again from what the database holds.
+            self.stories = StoryAssigner()
+            counts = actions.UpsertCounts()
+            for record, row in batch:
+                try:
+                    counts.add(
+                        actions.upsert_articles([row], enrich=self.enrich, on_created=self.cluster)
+                    )
+                except DatabaseError as error:
+                    reason = str(error).strip().splitlines()[0]
+                    report.rejected.append(
+                        Rejection(record.origin, f"database refused it: {reason}")
+                    )
+        report.created += counts.created
+        report.updated += counts.updated
+        report.unchanged += counts.unchanged
+        report.created_ids += counts.created_ids
+        report.updated_ids += counts.updated_ids
 
 
 def validate(record: ArticleRecord) -> str | None:

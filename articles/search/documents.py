@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from ..enrichment import facet_keys
 from ..models import Article
 
 
 def article_document(article: Article) -> dict:
-    """The search document of a visible article (``article.source`` should be selected)."""
+    """The search document of a visible article (select ``source`` and prefetch
+    ``tag_overrides``: the facets are the automatic tags with curators' decisions applied)."""
     published = article.published_at
+    facets = facet_keys(article.tags, article.tag_overrides.all())
     return {
         "id": article.pk,
         "title": article.title,
@@ -21,8 +24,10 @@ def article_document(article: Article) -> dict:
         "sort_date": (published or article.collected_at).isoformat(),
         "date_is_estimated": published is None
         or article.published_at_source == Article.DateSource.EXTRACTION,
-        "actors": [],
-        "venues": [],
-        "topics": [],
+        "actors": facets["actors"],
+        "venues": facets["venues"],
+        "topics": facets["topics"],
+        # Articles outside any cluster are their own story (collapse needs a value).
+        "story": article.story_id or article.pk,
         "content_hash": article.content_hash,
     }

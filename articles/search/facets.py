@@ -203,6 +203,11 @@ def compile_aggs(request: SearchRequest) -> dict:
             "aggs": inner,
         }
     aggs["date"] = _date_aggs(request)
+    # How many stories (near-duplicate clusters) the hits are; facet counts count articles.
+    aggs["stories"] = {
+        "filter": _as_filter(facet_filters(request)),
+        "aggs": {"count": {"cardinality": {"field": "story", "precision_threshold": 40000}}},
+    }
     return aggs
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from .analysis import ANALYSIS_SETTINGS, EXACT_ANALYZER, STEMMED_ANALYZER
 
 # Bump when the mapping or analysis changes incompatibly; `search_index rebuild` applies it.
-MAPPING_VERSION = 2
+MAPPING_VERSION = 3
 
 
 def alias_name() -> str:
@@ -75,6 +75,7 @@ def index_body(*, shards: int = 1, replicas: int = 0) -> dict:
                 "actors": _facet(),
                 "venues": _facet(),
                 "topics": _facet(),
+                "story": {"type": "long"},
                 "content_hash": {"type": "keyword", "index": False},
             },
         },

@@ -48,6 +48,7 @@ def _bulk_actions(article_ids: Iterable[int], index: str) -> Iterator[dict]:
     visible = (
         Article.objects.filter(pk__in=ids, status=Article.Status.VISIBLE)
         .select_related("source")
+        .prefetch_related("tag_overrides")
         .iterator(chunk_size=500)
     )
     for article in visible:

@@ -57,9 +57,11 @@ def _int(params, name: str, default: int, low: int, high: int) -> int:
     return number
 
 
-def _bool(params, name: str) -> bool:
+def _bool(params, name: str, *, default: bool = False) -> bool:
     value = _one(params, name).lower()
-    if value in ("", "0", "false", "no", "off"):
+    if value == "":
+        return default
+    if value in ("0", "false", "no", "off"):
         return False
     if value in ("1", "true", "yes", "on"):
         return True
@@ -69,7 +71,11 @@ def _bool(params, name: str) -> bool:
 def search_request_from_params(
     params, *, expansions: Mapping[str, tuple[str, ...]] | None = None
 ) -> SearchRequest:
-    """A SearchRequest from a Django QueryDict; unknown parameters are ignored."""
+    """A SearchRequest from a Django QueryDict; unknown parameters are ignored.
+
+    ``expansions`` (alias expansion, from the gazetteer) apply unless ``expand=0`` or
+    ``exact=1`` (exact words only: no stemming, no aliases).
+    """
     sort = _one(params, "sort") or None
     if sort is not None and sort not in SORTS:
         raise ParamError("sort", "use relevance, newest or oldest")
@@ -82,6 +88,8 @@ def search_request_from_params(
         for name in FACETS
         if params.getlist(name)
     }
+    exact = _bool(params, "exact")
+    expand = _bool(params, "expand", default=True) and not exact
     return SearchRequest(
         q=_one(params, "q"),
         filters=filters,
@@ -90,6 +98,7 @@ def search_request_from_params(
         sort=sort,
         page=_int(params, "page", 1, 1, MAX_PAGE),
         page_size=_int(params, "page_size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE),
-        exact_only=_bool(params, "exact"),
-        expansions=expansions or {},
+        exact_only=exact,
+        expansions=(expansions or {}) if expand else {},
+        collapse=not _bool(params, "all_copies"),
     )

@@ -56,6 +56,8 @@ MAX_RESULT_WINDOW = 10_000
 MAX_EXPANSIONS_PER_WORD = 10
 #: Selected keys per facet (a URL can carry anything; a terms filter of thousands is a DoS).
 MAX_FILTER_VALUES = 50
+# Copies of a collapsed story listed with the result ("also published by …").
+COPIES_SHOWN = 10
 
 SortOrder = Literal["relevance", "newest", "oldest"]
 SORTS: tuple[str, ...] = ("relevance", "newest", "oldest")
@@ -138,6 +140,9 @@ class SearchRequest:
     page_size: int = 20
     exact_only: bool = False
     expansions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # One result per story cluster (near-duplicate copies folded into it); the API and the
+    # page ask for it unless the researcher wants every copy.
+    collapse: bool = False
 
     def __post_init__(self) -> None:
         # Lists from a form / JSON become tuples, and the mappings read-only: the request is a
@@ -763,6 +768,16 @@ def compile_search(request: SearchRequest, *, aggs: bool = True, highlight: bool
         body["post_filter"] = post_filter
     if aggs:
         body["aggs"] = _facets.compile_aggs(request)
+    if request.collapse:
+        body["collapse"] = {
+            "field": "story",
+            "inner_hits": {
+                "name": "copies",
+                "size": COPIES_SHOWN,
+                "_source": ["source", "source_name", "url"],
+                "sort": [{"sort_date": "asc"}, {"id": "asc"}],
+            },
+        }
     if highlight:
         body["highlight"] = highlight_spec()
     return body
@@ -856,15 +871,30 @@ def parse_hits(response: Mapping) -> list[dict]:
             hit_id: int | str | None = int(raw_id)
         except (TypeError, ValueError):
             hit_id = raw_id
-        out.append(
-            {
-                **source,
-                "id": hit_id,
-                "score": hit.get("_score"),
-                "highlights": {"title": title_hl, "body": body},
-            }
-        )
+        result = {
+            **source,
+            "id": hit_id,
+            "score": hit.get("_score"),
+            "highlights": {"title": title_hl, "body": body},
+        }
+        copies = (hit.get("inner_hits") or {}).get("copies")
+        if copies is not None:
+            members = copies.get("hits", {})
+            total = members.get("total", {})
+            result["story_copies"] = [
+                {"id": int(m["_id"]), **(m.get("_source") or {})} for m in members.get("hits", [])
+            ]
+            result["story_size"] = int(
+                total.get("value", 0) if isinstance(total, Mapping) else total
+            )
+        out.append(result)
     return out
+
+
+def parse_total_stories(response: Mapping) -> int | None:
+    """Stories among the hits (approximate beyond 40,000), when aggregations were asked for."""
+    agg = response.get("aggregations", {}).get("stories")
+    return int(agg["count"]["value"]) if agg else None
 
 
 def parse_total(response: Mapping) -> int:

@@ -16,11 +16,18 @@ from opensearchpy.exceptions import (
     TransportError,
 )
 
+from .. import gazetteer
 from ..models import Source
 from .client import get_client
 from .facets import parse_facets
 from .index import alias_name
-from .query import SearchRequest, compile_search, parse_hits, parse_total
+from .query import (
+    SearchRequest,
+    compile_search,
+    parse_hits,
+    parse_total,
+    parse_total_stories,
+)
 
 LANGUAGE_LABELS = {
     "ar": {"ar": "العربية", "en": "Arabic"},
@@ -38,17 +45,23 @@ class SearchUnavailable(RuntimeError):
 
 @dataclass
 class SearchResponse:
-    total: int
+    total: int  # articles
+    total_stories: int | None  # story clusters among them
     page: int
     page_size: int
     results: list[dict]
     facets: dict
+    collapsed: bool
 
     def as_dict(self) -> dict:
         return {
             "total": self.total,
+            "total_stories": self.total_stories,
             "page": self.page,
             "page_size": self.page_size,
+            # Facet counts and "total" count articles; with collapsing, each result is a story.
+            "counts": "articles",
+            "results_are": "stories" if self.collapsed else "articles",
             "results": self.results,
             "facets": self.facets,
         }
@@ -73,10 +86,12 @@ def search(request: SearchRequest) -> SearchResponse:
     labels.prefetch_sources({hit.get("source", "") for hit in hits} | _facet_keys(raw, "source"))
     return SearchResponse(
         total=parse_total(raw),
+        total_stories=parse_total_stories(raw),
         page=request.page,
         page_size=request.page_size,
         results=[_result(hit, labels) for hit in hits],
         facets=parse_facets(raw, request, labels=labels),
+        collapsed=request.collapse,
     )
 
 
@@ -106,6 +121,20 @@ def _result(hit: dict, labels: Labels) -> dict:
             for name, facet in (("actor", "actors"), ("venue", "venues"), ("topic", "topics"))
         },
         "highlights": hit.get("highlights", {"title": None, "body": []}),
+        "story": _story(hit, labels),
+    }
+
+
+def _story(hit: dict, labels: Labels) -> dict:
+    """The story cluster of a collapsed result: how many copies match, from which outlets."""
+    copies = hit.get("story_copies") or []
+    others = [c for c in copies if c.get("id") != hit["id"]]
+    outlets = sorted({c.get("source", "") for c in others} - {hit.get("source", "")} - {""})
+    return {
+        "id": hit.get("story", hit["id"]),
+        "size": hit.get("story_size", 1),
+        "other_outlets": [{"key": key, "label": labels("source", key) or key} for key in outlets],
+        "copies": [{"id": c["id"], "source": c.get("source", "")} for c in others],
     }
 
 
@@ -114,6 +143,7 @@ class Labels:
 
     def __init__(self) -> None:
         self._sources: dict[str, str] = {}
+        self._gazetteer = None
         self.language = (get_language() or "ar")[:2]
 
     def prefetch_sources(self, slugs: set[str]) -> None:
@@ -131,4 +161,17 @@ class Labels:
         if facet == "language":
             names = LANGUAGE_LABELS.get(key)
             return names.get(self.language, names["en"]) if names else None
-        return None  # actors, venues, topics: the gazetteer (enrichment) supplies these
+        return self._gazetteer_name(facet, key)
+
+    def _gazetteer_name(self, facet: str, key: str) -> str | None:
+        if self._gazetteer is None:
+            self._gazetteer = gazetteer.current()[1]
+        entries = {
+            "actor": self._gazetteer.actors,
+            "venue": self._gazetteer.venues,
+            "topic": self._gazetteer.topics,
+        }.get(facet, {})
+        entry = entries.get(key)
+        if entry is None:
+            return None
+        return entry.name_ar if self.language == "ar" else entry.name_en

@@ -12,16 +12,21 @@ from articles.search import indexer
 from ctsearch.celery import app
 
 
+def reset_connections() -> None:
+    """Make the next send look up a pool for broker_url again. Pools are not closed: kombu
+    keeps them in a process-wide registry and hands the same one back for the same URL."""
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
 @pytest.fixture
 def broker_down():
     saved = app.conf.broker_url
     app.conf.broker_url = "redis://127.0.0.1:9/0"  # nothing listens there
-    app.pool.force_close_all()
-    app._pool = None
+    reset_connections()
     yield
     app.conf.broker_url = saved
-    app.pool.force_close_all()
-    app._pool = None
+    reset_connections()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,0 +1,221 @@
+"""The gazetteer as the tagger sees it, built from the curated tables.
+
+The tables (Actor, Venue, Topic, ActorLink) are the truth curators edit in the admin; the
+starter set comes from ``articles.gazetteer_data``. ``current()`` compiles the tables into a
+``tagging.Gazetteer`` once and again only when they change (its version is a hash of the rows'
+update times), so every process tags with what curators last saved.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from dataclasses import dataclass
+
+from django.db.models import Count, Max
+
+from . import gazetteer_data as data
+from .tagging import Gazetteer
+
+_lock = threading.Lock()
+_cache: tuple[str, Gazetteer] | None = None
+
+
+def version() -> str:
+    """Changes whenever a gazetteer row is added, edited or deleted."""
+    from .models import Actor, ActorLink, Topic, Venue
+
+    parts = []
+    for model in (Actor, Venue, Topic):
+        stats = model.objects.aggregate(n=Count("id"), latest=Max("updated_at"), top=Max("id"))
+        parts.append(f"{stats['n']}:{stats['latest']}:{stats['top']}")
+    parts.append(str(ActorLink.objects.aggregate(n=Count("id"), top=Max("id"))))
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+
+
+def current() -> tuple[str, Gazetteer]:
+    """(version, compiled gazetteer) for the tables as they are now."""
+    global _cache
+    now = version()
+    with _lock:
+        if _cache is None or _cache[0] != now:
+            _cache = (now, compile_tables())
+        return _cache
+
+
+def compile_tables() -> Gazetteer:
+    from .models import Actor, Topic, Venue
+
+    links: dict[int, dict[str, list[str]]] = {}
+    actors = list(Actor.objects.select_related("place").prefetch_related("links__target"))
+    for actor in actors:
+        for link in actor.links.all():
+            links.setdefault(actor.pk, {}).setdefault(link.relation, []).append(link.target.slug)
+    return Gazetteer.from_data(
+        [
+            data.Actor(
+                slug=a.slug,
+                kind=a.kind,
+                name_ar=a.name_ar,
+                name_en=a.name_en,
+                aliases=tuple(a.aliases),
+                ambiguous=tuple(a.ambiguous),
+                links={k: tuple(v) for k, v in links.get(a.pk, {}).items()},
+                place=a.place.slug if a.place else None,
+            )
+            for a in actors
+        ],
+        [
+            data.Venue(
+                slug=v.slug,
+                kind=v.kind,
+                name_ar=v.name_ar,
+                name_en=v.name_en,
+                aliases=tuple(v.aliases),
+                ambiguous=tuple(v.ambiguous),
+                country=v.country or None,
+                lat=v.latitude,
+                lon=v.longitude,
+                actor=next((s.slug for s in v.states.all()), None),
+            )
+            for v in Venue.objects.prefetch_related("states")
+        ],
+        [
+            data.Topic(
+                slug=t.slug,
+                name_ar=t.name_ar,
+                name_en=t.name_en,
+                parent=t.parent.slug if t.parent else None,
+                cues=tuple(t.cues),
+                cue_sets=tuple(tuple(tuple(group) for group in s) for s in t.cue_sets),
+            )
+            for t in Topic.objects.select_related("parent")
+        ],
+        data.BLOCKERS,
+    )
+
+
+@dataclass
+class LoadReport:
+    actors: int = 0
+    venues: int = 0
+    topics: int = 0
+    links: int = 0
+
+
+def load_starter(Actor, ActorLink, Venue, Topic) -> LoadReport:
+    """Add the starter entries that are missing; never overwrite what curators changed.
+
+    Takes the model classes so that a data migration can pass its historical models.
+    """
+    report = LoadReport()
+    venues = {}
+    for v in data.VENUES:
+        venues[v.slug], created = Venue.objects.get_or_create(
+            slug=v.slug,
+            defaults={
+                "kind": v.kind,
+                "name_ar": v.name_ar,
+                "name_en": v.name_en,
+                "aliases": list(v.aliases),
+                "ambiguous": list(v.ambiguous),
+                "country": v.country or "",
+                "latitude": v.lat,
+                "longitude": v.lon,
+            },
+        )
+        report.venues += created
+    actors = {}
+    for a in data.ACTORS:
+        actors[a.slug], created = Actor.objects.get_or_create(
+            slug=a.slug,
+            defaults={
+                "kind": a.kind,
+                "name_ar": a.name_ar,
+                "name_en": a.name_en,
+                "aliases": list(a.aliases),
+                "ambiguous": list(a.ambiguous),
+                "place": venues.get(a.place) if a.place else None,
+            },
+        )
+        report.actors += created
+    for a in data.ACTORS:
+        for relation, targets in (a.links or {}).items():
+            for target in targets:
+                if target in actors:
+                    _, created = ActorLink.objects.get_or_create(
+                        actor=actors[a.slug], relation=relation, target=actors[target]
+                    )
+                    report.links += created
+    topics = {}
+    for t in data.TOPICS:  # parents come before children in the data
+        topics[t.slug], created = Topic.objects.get_or_create(
+            slug=t.slug,
+            defaults={
+                "name_ar": t.name_ar,
+                "name_en": t.name_en,
+                "parent": topics.get(t.parent) if t.parent else None,
+                "cues": list(t.cues),
+                "cue_sets": [[list(group) for group in s] for s in t.cue_sets],
+            },
+        )
+        report.topics += created
+    return report
+
+
+# -------------------------------------------------------------------------------------------
+# Alias expansion for search: «داعش» also finds «تنظيم الدولة الإسلامية» and «ISIS».
+# -------------------------------------------------------------------------------------------
+
+_expansion_cache: tuple[str, dict[str, tuple[str, ...]]] | None = None
+
+
+def _alias_table(compiled: Gazetteer) -> dict[str, tuple[str, ...]]:
+    """normalised one-word alias -> every alias of its entity (only unambiguous aliases)."""
+    from .arabic import normalize
+
+    table: dict[str, tuple[str, ...]] = {}
+    for entries in (compiled.actors, compiled.venues):
+        for entry in entries.values():
+            aliases = tuple(dict.fromkeys(a for a in entry.aliases if a))
+            for alias in aliases:
+                if len(alias.split()) == 1:
+                    table.setdefault(normalize(alias).lower(), aliases)
+    return table
+
+
+def expansions_for(q: str) -> dict[str, tuple[str, ...]]:
+    """The alias expansions relevant to the words of query ``q`` (for SearchRequest)."""
+    from .arabic import normalize, strip_proclitics
+    from .search.query import Not, Word, parse
+
+    global _expansion_cache
+    version_now, compiled = current()
+    if _expansion_cache is None or _expansion_cache[0] != version_now:
+        _expansion_cache = (version_now, _alias_table(compiled))
+    table = _expansion_cache[1]
+
+    words: list[str] = []
+
+    def walk(node) -> None:
+        if isinstance(node, Word):
+            words.append(node.text)
+        elif isinstance(node, Not):
+            walk(node.child)
+        else:
+            for child in getattr(node, "children", ()) or ():
+                walk(child)
+
+    try:
+        tree = parse(q)
+    except ValueError:
+        return {}
+    if tree is not None:
+        walk(tree)
+    found = {}
+    for word in words:
+        key = normalize(word).lower()
+        aliases = table.get(key) or table.get(strip_proclitics(key))
+        if aliases:
+            found[word] = tuple(a for a in aliases if normalize(a).lower() != key)
+    return found
