@@ -136,7 +136,8 @@ def bulk_file(path: Path) -> int:
     """The final documents, as the pipeline indexed them, in _bulk NDJSON form."""
     count = 0
     with path.open("w", encoding="utf-8") as out:
-        for article in Article.objects.select_related("source").iterator(chunk_size=2000):
+        articles = Article.objects.select_related("source").prefetch_related("tag_overrides")
+        for article in articles.iterator(chunk_size=2000):
             out.write(json.dumps({"index": {"_id": str(article.pk)}}) + "\n")
             out.write(json.dumps(article_document(article), ensure_ascii=False) + "\n")
             count += 1
@@ -240,6 +241,20 @@ def bench_postgres_writes(sample: int = 5000) -> dict:
         "copy_rows_per_s": round(len(rows) / copy_seconds, 1),
         "ratio": round(copy_seconds / upsert_seconds, 3),
     }
+
+
+def bench_tagging(limit: int = 20_000) -> dict:
+    """The tagger alone (gazetteer matching, venues, topics, event dates) on stored articles."""
+    from articles import gazetteer
+    from articles.tagging import tag
+
+    _, compiled = gazetteer.current()
+    texts = list(Article.objects.values_list("title", "body", "byline")[:limit])
+    started = time.perf_counter()
+    for title, body, byline in texts:
+        tag(title, body, compiled, byline=byline)
+    elapsed = time.perf_counter() - started
+    return {"articles": len(texts), "articles_per_s": round(len(texts) / elapsed, 1)}
 
 
 # ------------------------------------------------------------------------------------- search
@@ -380,6 +395,8 @@ def main() -> None:
     }
     print("PostgreSQL write path vs COPY …", flush=True)
     results["postgres"] = bench_postgres_writes()
+    print("tagging …", flush=True)
+    results["tagging"] = bench_tagging()
     print("search: API vs raw engine …", flush=True)
     results["search"] = bench_search()
     for name in ("ctsearch_bench_raw", "ctsearch_bench_standard"):
