@@ -33,6 +33,7 @@ class Command(BaseCommand):
         already = stamp.exists() and stamp.read_text() == fingerprint
         if already and Article.objects.exists() and not options["force"]:
             self.stdout.write(f"Demo data already loaded ({Article.objects.count()} articles).")
+            self.bring_up_to_date()
             return
 
         for path, source in present:
@@ -45,7 +46,17 @@ class Command(BaseCommand):
                 self.stderr.write(f"{path}: {error}")
         stamp.parent.mkdir(parents=True, exist_ok=True)
         stamp.write_text(fingerprint)
+        self.bring_up_to_date()
         self.stdout.write(self.style.SUCCESS(f"{Article.objects.count()} articles loaded."))
+
+    def bring_up_to_date(self) -> None:
+        """Articles stored by an older ctsearch get today's tags, stories and index."""
+        call_command("retag", stdout=self.stdout)
+        call_command("cluster_stories", stdout=self.stdout)
+        try:
+            call_command("search_index", "drain", stdout=self.stdout)
+        except CommandError as error:
+            self.stderr.write(f"index not up to date yet ({error}); the worker will catch up")
 
     @staticmethod
     def fingerprint(directories: list[Path]) -> str:
