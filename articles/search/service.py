@@ -6,6 +6,8 @@ adds what only the database knows (labels of sources and, later, of gazetteer en
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.utils.translation import get_language
@@ -67,11 +69,11 @@ class SearchResponse:
         }
 
 
-def search(request: SearchRequest) -> SearchResponse:
-    """Run a search; raises SearchRequestError (the user's to fix) or SearchUnavailable."""
-    body = compile_search(request)  # validates first: a bad request never reaches the engine
+@contextmanager
+def engine_errors() -> Iterator[None]:
+    """Turn the engine's outages into SearchUnavailable, for every read the pages make."""
     try:
-        raw = get_client().search(index=alias_name(), body=body, request_timeout=SEARCH_TIMEOUT)
+        yield
     except NotFoundError as error:
         raise SearchUnavailable("the search index has not been built yet") from error
     except (EngineConnectionError, ConnectionTimeout) as error:
@@ -80,6 +82,13 @@ def search(request: SearchRequest) -> SearchResponse:
         if isinstance(error.status_code, int) and error.status_code < 500:
             raise  # a request we built wrongly: a bug to see, not an outage to hide
         raise SearchUnavailable(f"the search engine failed ({error.status_code})") from error
+
+
+def search(request: SearchRequest) -> SearchResponse:
+    """Run a search; raises SearchRequestError (the user's to fix) or SearchUnavailable."""
+    body = compile_search(request)  # validates first: a bad request never reaches the engine
+    with engine_errors():
+        raw = get_client().search(index=alias_name(), body=body, request_timeout=SEARCH_TIMEOUT)
 
     labels = Labels()
     hits = parse_hits(raw)
