@@ -1,12 +1,21 @@
-from django.urls import path
+"""Routes. ``urlpatterns`` (health, JSON API) are unprefixed; ``page_urlpatterns`` (the pages
+people read) are mounted by ctsearch/urls.py inside ``i18n_patterns``: Arabic at ``/``,
+English at ``/en/``."""
+
+from django.urls import path, re_path
 
 from . import api, views
 
 app_name = "articles"
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("api/v1/search", api.search_view, name="api-search"),
     path("api/v1/articles/<int:article_id>", api.article_view, name="api-article"),
+]
+
+page_urlpatterns = [
+    path("", views.search_page, name="search"),
+    path("articles/<int:article_id>", views.article_page, name="article"),
+    re_path(r"^export\.(?P<fmt>csv|json)$", views.export_view, name="export"),
 ]

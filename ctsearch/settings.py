@@ -171,3 +171,12 @@ LOGGING = {
 }
 
 env.check()
+
+# ------------------------------------------------------------------------------------------------
+# UI (search pages, login, password reset): owned by the web pages.
+# ------------------------------------------------------------------------------------------------
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "ui:search"
+LOGOUT_REDIRECT_URL = "ui:search"
+# Password-reset mail goes out through SMTP at EMAIL_HOST:EMAIL_PORT (Mailpit under Docker).
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

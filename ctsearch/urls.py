@@ -1,7 +1,17 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+
+from articles.urls import page_urlpatterns
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("articles.urls")),
+    # Pages: Arabic (the default language) unprefixed, English under /en/; a shared link keeps
+    # its language. Login, logout and password reset are Django's auth views.
+    *i18n_patterns(
+        path("accounts/", include("django.contrib.auth.urls")),
+        path("", include((page_urlpatterns, "ui"))),
+        prefix_default_language=False,
+    ),
 ]

@@ -39,6 +39,8 @@ apt_install() {
   command -v javac >/dev/null || missing+=(openjdk-17-jdk-headless)
   command -v mvn >/dev/null || missing+=(maven)
   command -v curl >/dev/null || missing+=(curl)
+  command -v msgfmt >/dev/null || missing+=(gettext)
+  command -v chromium >/dev/null || missing+=(chromium)
   if ((${#missing[@]})); then
     [ "$(id -u)" = 0 ] || die "missing ${missing[*]}; run as root or install them with apt-get"
     say "installing from Debian: ${missing[*]}"

@@ -1,0 +1,116 @@
+"""What the article page asks the engine: its own text highlighted, and articles like it.
+
+* :func:`highlight_article` marks the words of a search in the *whole* article, with the query
+  compiled exactly as the search compiled it (stemming, phrases, prefixes, exact-only), so the
+  article page marks what made it a result. ``encoder: html`` escapes the text; the only markup
+  in the answer is ``<mark>``.
+* :func:`more_like_this` asks for articles that share the article's most telling words.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from .client import get_client
+from .index import alias_name
+from .query import (
+    HIGHLIGHT_MAX_OFFSET,
+    MARK_CLOSE,
+    MARK_OPEN,
+    SearchRequest,
+    compile_text,
+    merge_fragments,
+)
+from .service import engine_errors
+
+log = logging.getLogger(__name__)
+
+TIMEOUT = 10
+LIST_SOURCE = {"excludes": ["body", "content_hash"]}
+
+
+def _search(body: dict) -> dict:
+    with engine_errors():
+        return get_client().search(index=alias_name(), body=body, request_timeout=TIMEOUT)
+
+
+def highlight_article(
+    article_id: int, q: str, *, exact_only: bool = False, expansions: dict | None = None
+) -> dict | None:
+    """``{"title": html|None, "body": html|None, "document": {...}}`` for one indexed article.
+
+    ``title``/``body`` are the whole fields with ``<mark>`` around the words ``q`` matches
+    (``None`` when nothing in that field matched); ``document`` is the index document without
+    the body (tags, dates). ``None`` when the article is not in the index. Raises
+    SearchRequestError for a query that cannot be parsed and SearchUnavailable.
+    """
+    text = compile_text(SearchRequest(q=q, exact_only=exact_only, expansions=expansions or {}))
+    whole = {
+        "type": "unified",
+        "number_of_fragments": 0,
+        "max_analyzer_offset": HIGHLIGHT_MAX_OFFSET,
+    }
+    body = {
+        "size": 1,
+        # The article always comes back (filter); the text query only scores and highlights.
+        "query": {
+            "bool": {
+                "filter": [{"ids": {"values": [str(article_id)]}}],
+                "should": [text],
+                "minimum_should_match": 0,
+            }
+        },
+        "_source": LIST_SOURCE,
+        "highlight": {
+            "encoder": "html",
+            "pre_tags": [MARK_OPEN],
+            "post_tags": [MARK_CLOSE],
+            "require_field_match": True,
+            "fields": {
+                name: dict(whole) for name in ("title", "title.exact", "body", "body.exact")
+            },
+        },
+    }
+    hits = _search(body).get("hits", {}).get("hits", [])
+    if not hits:
+        return None
+    hit = hits[0]
+    hl = hit.get("highlight") or {}
+    title = merge_fragments(hl.get("title", []), hl.get("title.exact", []), limit=1)
+    text_hl = merge_fragments(hl.get("body", []), hl.get("body.exact", []), limit=1)
+    return {
+        "title": title[0] if title and MARK_OPEN in title[0] else None,
+        "body": text_hl[0] if text_hl and MARK_OPEN in text_hl[0] else None,
+        "document": hit.get("_source") or {},
+    }
+
+
+def more_like_this(article_id: int, *, size: int = 10) -> list[dict]:
+    """Index documents (no body) of the articles most like this one, best first."""
+    body = {
+        "size": size,
+        "query": {
+            "bool": {
+                "must": [
+                    {
+                        "more_like_this": {
+                            "fields": ["title", "body"],
+                            "like": [{"_index": alias_name(), "_id": str(article_id)}],
+                            "min_term_freq": 1,
+                            "min_doc_freq": 2,
+                            "max_query_terms": 30,
+                            "minimum_should_match": "20%",
+                        }
+                    }
+                ],
+                "must_not": [{"ids": {"values": [str(article_id)]}}],
+            }
+        },
+        "_source": LIST_SOURCE,
+    }
+    out = []
+    for hit in _search(body).get("hits", {}).get("hits", []):
+        doc = dict(hit.get("_source") or {})
+        doc["id"] = int(doc.get("id") or hit["_id"])
+        out.append(doc)
+    return out
