@@ -12,6 +12,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.http import HttpRequest, JsonResponse
+from django.utils import translation
 from django.views.decorators.http import require_GET
 
 from . import gazetteer
@@ -34,13 +35,18 @@ def error(
 
 
 def search_access(view):
-    """Researchers' session, or anyone when settings.ANONYMOUS_SEARCH is on."""
+    """Researchers' session, or anyone when settings.ANONYMOUS_SEARCH is on. Labels come in
+    the language ``lang`` names (ar, en), Arabic by default."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs):
         if not (settings.ANONYMOUS_SEARCH or request.user.is_authenticated):
             return error(401, "log in to search", message_ar="سجّل الدخول للبحث")
-        return view(request, *args, **kwargs)
+        lang = request.GET.get("lang", "")
+        if lang and lang not in dict(settings.LANGUAGES):
+            return error(400, "lang must be ar or en", field="lang")
+        with translation.override(lang or settings.LANGUAGE_CODE):
+            return view(request, *args, **kwargs)
 
     return wrapped
 

@@ -202,3 +202,11 @@ def test_article_endpoint(researcher, corpus):
     missing = researcher.get("/api/v1/articles/999999999")
     assert missing.status_code == 404
     conforms(missing.json(), "Error")
+
+
+def test_labels_in_arabic_and_english(researcher, corpus):
+    arabic = get(researcher, language="ar").json()["facets"]["language"]
+    english = get(researcher, language="ar", lang="en").json()["facets"]["language"]
+    assert [v["label"] for v in arabic if v["key"] == "ar"] == ["العربية"]
+    assert [v["label"] for v in english if v["key"] == "ar"] == ["Arabic"]
+    assert get(researcher, lang="fr").status_code == 400
