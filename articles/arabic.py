@@ -141,6 +141,25 @@ NUMBER_RULES: tuple[tuple[str, str], ...] = (
 )
 _NUMBER_RES = [(re.compile(p), r.replace("$1", r"\1")) for p, r in NUMBER_RULES]
 
+#: NUMBER_RULES in one pass for the engine (each pattern_replace char filter is a full copy of the
+#: text): the character map first writes every "," as ",." so that the decimal rule can take its
+#: "." from the text; then one regex, replacement "$1$2$3", does, in order of the alternatives:
+#: thousands separator → "", decimal comma → ".", any other "," stays "," (the "." is dropped),
+#: era letter after a number → the number. The three rules never decide differently in one pass
+#: than one after the other (none of them creates or removes the context another one tests); the
+#: equivalence with ``normalize`` is checked exhaustively in tests. The leading look-ahead lets
+#: the engine skip every position that is neither a comma nor a digit at once.
+ENGINE_NUMBER_MAP = {",": ",."}
+ENGINE_NUMBER_RULE = (
+    "(?=[,0-9])(?:"
+    ",(?<=[0-9],)\\.(?=[0-9]{3}(?![0-9]))"
+    "|,(?<=[0-9],)(\\.)(?=[0-9])"
+    "|(,)\\."
+    "|([0-9]) ?[مه](?![\u0621-\u064a0-9])"
+    ")",
+    "$1$2$3",
+)
+
 
 def normalize(text: str) -> str:
     """The character normalisation of the analyzers, in Python.
@@ -167,6 +186,8 @@ def normalize(text: str) -> str:
 AR = "[\u0621-\u064a]"
 #: Marks a token as final (names, stemmer overrides): the suffix rules skip it; removed at the end.
 FINAL_MARK = "\ue000"
+#: The engine's replacement for a protected token that is a stop word (removed by the stop filter).
+STOP_MARK = "\ue001"
 
 #: Lucene ArabicStemmer suffixes in its order, after normalisation (ة→ه, so ية/ة are covered).
 LIGHT_SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي")
@@ -175,12 +196,21 @@ LIGHT_SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي")
 _SHORT_STEM = AR + "{2,3}" + "".join(f"(?:{s})?" for s in reversed(LIGHT_SUFFIXES)) + "$"
 
 #: Endings allowed after a name base (nisba, plural, feminine) and after a lexical base.
-NAME_ENDINGS = "(?:ا|ي|يه|ه|يين|ين|يون|ون|يان|ان|يات|ات)?"
-LEX_ENDINGS = "(?:ه|ت|ات|ان|ين|ون|ي|يه|يين|يون|يات|ها|هم|هما|تها|ته|تهم|تين|تان|ا)?"
+NAME_ENDING_LIST = ("ا", "ي", "يه", "ه", "يين", "ين", "يون", "ون", "يان", "ان", "يات", "ات")
+LEX_ENDING_LIST = (
+    *("ه", "ت", "ات", "ان", "ين", "ون", "ي", "يه", "يين", "يون", "يات"),
+    *("ها", "هم", "هما", "تها", "ته", "تهم", "تين", "تان", "ا"),
+)
+NAME_ENDINGS = "(?:" + "|".join(NAME_ENDING_LIST) + ")?"
+LEX_ENDINGS = "(?:" + "|".join(LEX_ENDING_LIST) + ")?"
 
 #: Proclitic stacks: any (conjunction? + preposition/article) and the article-bearing ones.
 STACK_ANY = "(?:[وف]?(?:[بك]?ال|لل|[بلك])|[وف])"
 STACK_ARTICLE = "(?:[وف]?[بك]?ال|[وف]?لل)"
+#: The same stacks spelled out (finite languages of the two patterns above; checked in tests).
+_CONJ = ("", "و", "ف")
+STACKS_ARTICLE = tuple(c + p for c in _CONJ for p in ("ال", "بال", "كال", "لل"))
+STACKS_ANY = (*STACKS_ARTICLE, *(c + p for c in _CONJ for p in "بلك"), "و", "ف")
 
 
 def _alternation(words) -> str:
@@ -249,11 +279,46 @@ EXACT_ARTICLE_RULE = (f"^(?!{PROTECTED_RX}$)(?:[وف][بك]?|[بك])(?=ال{AR}{
 EXACT_LAM_RULE = (f"^(?!{PROTECTED_RX}$)[وف]?لل(?={AR}{{2}})", "ال")
 
 
+# --- engine form of the rules -------------------------------------------------------------------
+# The rules above are the specification (the Python functions below apply them literally). The
+# index applies them in a cheaper but equivalent form (see ``articles.search.analysis``): every
+# token that one of the protected-word rules can touch (a name / article name / protected lexical
+# word, with any proclitic stack and ending: finite languages, spelled out by
+# ``protected_stem_table`` / ``protected_exact_table``) is looked up in a ``stemmer_override``
+# FST and replaced by its final, marked analysis; the remaining rules then no longer need the
+# ``(?!PROTECTED_RX$)`` look-aheads (a protected token is marked by then, and none of them can
+# match a token that starts with the mark), which were the costly part: a literal alternation of
+# ~130 words tried against every token.
+ENGINE_ARTICLE_RULE = (f"^(?:[وف]?[بك]?ال|[وف]?لل)(?={AR}{{2}})", "")
+ENGINE_CLITIC_PATTERN = (
+    f"^(?:[وف]?[بل](?={AR}{{4}})|(?:[وف]?ك|ف)(?={AR}{{4}})(?!{_SHORT_STEM})|و(?={AR}{{3}}))"
+)
+ENGINE_X_ARTICLE_RULE = (f"^(?:[وف][بك]?|[بك])(?=ال{AR}{{2}})", "")
+ENGINE_X_LAM_RULE = (f"^[وف]?لل(?={AR}{{2}})", "ال")
+#: SUFFIX_RULES (nine filters) as one: the suffixes the rules strip one after the other, outside
+#: in, read left to right (innermost first), i.e. LIGHT_SUFFIXES reversed, with the extra
+#: "ات + pronoun" rule as an alternative for the outer part; the leftmost position ≥ 2 from which
+#: the whole rest is such a chain is where the stem ends. Equal to ``light_stem`` (checked
+#: exhaustively in tests). Tokens the engine marks final end with FINAL_MARK, so they never match.
+ENGINE_SUFFIX_CHAIN = (
+    "".join(f"(?:{s})?" for s in reversed(LIGHT_SUFFIXES[3:]))
+    + "(?:ات(?:هما|هم|ه)|"
+    + "".join(f"(?:{s})?" for s in reversed(LIGHT_SUFFIXES[:3]))
+    + ")"
+)
+#: The look-ahead (implied by the chain: its first letter, then chain letters only up to the end)
+#: only makes the engine give up early at most positions; ``(?<=..)``: ≥ 2 letters remain.
+ENGINE_SUFFIX_RULE = (f"(?=[يهوا][يهوناتم]*$)(?<=..){ENGINE_SUFFIX_CHAIN}$", "")
+#: Removes FINAL_MARK wherever the engine put it (front: skip the proclitic rules, end: skip the
+#: suffix rule).
+ENGINE_UNMARK_RULE = (FINAL_MARK, "")
+
+
 @lru_cache(maxsize=1)
 def _compiled():
     def c(rule):
         pattern, repl = rule
-        return re.compile(pattern), repl.replace("$1", r"\1")
+        return re.compile(pattern), _replacement(repl)
 
     return {
         "name": c(STEM_NAME_RULE),
@@ -272,14 +337,23 @@ def _compiled():
     }
 
 
+def _replacement(repl: str):
+    """A java-style replacement ("$1" = group 1) for ``re.sub``: a plain string when it has no
+    group reference (re's fast path), else a function (no template parsing on every call)."""
+    if "$1" not in repl:
+        return repl
+    return lambda m: repl.replace("$1", m.group(1) or "")
+
+
 def _apply(rule, token: str) -> str:
     rx, repl = rule
     return rx.sub(repl, token, count=1)
 
 
-_SUFFIX_RES = [(re.compile(p), r.replace("$1", r"\1")) for p, r in SUFFIX_RULES]
+_SUFFIX_RES = [(re.compile(p), _replacement(r)) for p, r in SUFFIX_RULES]
 
 
+@lru_cache(maxsize=1 << 16)
 def light_stem(token: str) -> str:
     """Lucene-order light suffix stripping (ها ان ات ون ين يه ه ي), as the stemmed field does."""
     for rule in _SUFFIX_RES:
@@ -339,8 +413,12 @@ def strip_proclitics(token: str) -> str:
 
 def stem_variants(token: str) -> list[str]:
     """Terms the stemmed field indexes at one position for a normalised token (in order)."""
+    return list(_stem_after_pre_clitic(_pre_clitic(token.lower())))
+
+
+@lru_cache(maxsize=1 << 16)
+def _stem_after_pre_clitic(token: str) -> tuple[str, ...]:
     c = _compiled()
-    token = _pre_clitic(token.lower())
     variants = [token]
     stripped = _apply(c["clitic"], token)
     if stripped != token:
@@ -356,7 +434,7 @@ def stem_variants(token: str) -> list[str]:
         v = _apply(c["unmark"], v)
         if v not in out:
             out.append(v)
-    return out
+    return tuple(out)
 
 
 def exact_variants(token: str) -> list[str]:
@@ -367,3 +445,67 @@ def exact_variants(token: str) -> list[str]:
         token = _apply(c[key], token)
     stripped = _apply(c["clitic"], token)
     return [token] if stripped == token else [token, stripped]
+
+
+# ------------------------------------------------------------------------------------------------
+# Tables for the engine (``stemmer_override`` FSTs), computed with the rules above
+# ------------------------------------------------------------------------------------------------
+
+
+def _protected_forms(stacks) -> set[str]:
+    """Every token PROTECTED_RX matches, behind each of ``stacks`` ("" = no proclitic)."""
+    words = {b + e for b in NAME_BASES for e in ("", *NAME_ENDING_LIST)}
+    words |= {b + e for b in LEX_BASES for e in ("", *LEX_ENDING_LIST)}
+    return {s + w for s in stacks for w in words}
+
+
+@lru_cache(maxsize=1)
+def protected_stem_table() -> dict[str, str]:
+    """Token → its stemmed-field term between two FINAL_MARKs, for every token that the name,
+    article-name or lexical rule rewrites or that PROTECTED_RX protects (all of them, with every
+    proclitic stack and ending). For these tokens the stemmed field yields exactly one term, or
+    none when the protected word is a stop word (فلإليه → إليه): then the value is STOP_MARK,
+    which the engine's stop filter removes (see ``engine_stopwords``)."""
+    forms = _protected_forms(("", *STACKS_ANY))
+    forms |= {s + b for s in STACKS_ARTICLE for b in ARTICLE_NAME_BASES}
+    c = _compiled()
+    protected = re.compile(PROTECTED_RX)
+    table: dict[str, str] = {}
+    for form in forms:
+        pre = _pre_clitic(form)
+        if not (pre.startswith(FINAL_MARK) or protected.fullmatch(pre)):
+            continue  # e.g. a stack + base the rules do not treat as protected: generic path
+        variants = _stem_after_pre_clitic(pre)
+        if _apply(c["clitic"], pre) != pre or len(variants) > 1:
+            raise AssertionError(f"protected form {form!r} gives {variants!r}")
+        if not variants:
+            if pre not in c["stop"]:
+                raise AssertionError(f"protected form {form!r} gives no term")
+            table[form] = STOP_MARK
+        else:
+            table[form] = FINAL_MARK + variants[0] + FINAL_MARK
+    return table
+
+
+def engine_stopwords() -> list[str]:
+    """The stop filter's list: the stop words and STOP_MARK (see protected_stem_table)."""
+    return [*stopwords(), STOP_MARK]
+
+
+@lru_cache(maxsize=1)
+def protected_exact_table() -> dict[str, str]:
+    """Token → FINAL_MARK + its exact-field term, for every token that the exact protected rule
+    rewrites or that PROTECTED_RX protects."""
+    forms = _protected_forms([a + b for a in _CONJ for b in ("", "ب", "ل", "ك")])
+    protected = re.compile(PROTECTED_RX)
+    c = _compiled()
+    table: dict[str, str] = {}
+    for form in forms:
+        pre = _apply(c["x_protected"], form.lower())
+        if not protected.fullmatch(pre):
+            continue
+        variants = exact_variants(form)
+        if variants != [pre]:
+            raise AssertionError(f"protected form {form!r} gives {variants!r}")
+        table[form] = FINAL_MARK + pre
+    return table

@@ -14,7 +14,7 @@ from django.utils import timezone
 from .analysis import ANALYSIS_SETTINGS, EXACT_ANALYZER, STEMMED_ANALYZER
 
 # Bump when the mapping or analysis changes incompatibly; `search_index rebuild` applies it.
-MAPPING_VERSION = 3
+MAPPING_VERSION = 4
 
 
 def alias_name() -> str:

@@ -162,3 +162,109 @@ def test_exact_variants_keep_article():
     assert exact_variants(normalize("لتنظيم")) == ["لتنظيم", "تنظيم"]
     assert exact_variants(normalize("للبنان")) == ["لبنان"]
     assert exact_variants(normalize("مقاتلو")) == ["مقاتلو"]
+
+
+# --- the engine form of the rules (articles.search.analysis) equals the rules -------------------
+
+
+def test_stacks_spell_out_the_stack_patterns():
+    import itertools
+    import re
+
+    from articles import arabic
+
+    for pattern, stacks in (
+        (arabic.STACK_ANY, arabic.STACKS_ANY),
+        (arabic.STACK_ARTICLE, arabic.STACKS_ARTICLE),
+    ):
+        language = {
+            "".join(p)
+            for n in range(1, 6)
+            for p in itertools.product("وفبكلا", repeat=n)
+            if re.fullmatch(pattern, "".join(p))
+        }
+        assert language == set(stacks)
+
+
+def _suffix_samples():
+    import itertools
+
+    letters = "اتنهيومب"  # every letter of a suffix, and one that is in none
+    for n in range(6):
+        for p in itertools.product(letters, repeat=n):
+            yield "".join(p)
+    pieces = ["ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي", "هما", "هم", "ا", "ت", "ن"]
+    for k in (3, 4):
+        for p in itertools.product(pieces, repeat=k):
+            for stem in ("", "ب", "بب", "يه"):
+                yield stem + "".join(p)
+
+
+def test_engine_suffix_rule_equals_light_stem():
+    """The single suffix filter of the engine strips exactly what the nine rules strip."""
+    import re
+
+    from articles import arabic
+
+    rx = re.compile(arabic.ENGINE_SUFFIX_RULE[0])
+    bad = [w for w in _suffix_samples() if rx.sub("", w) != light_stem.__wrapped__(w)]
+    assert not bad, bad[:20]
+
+
+def test_engine_suffix_rule_skips_marked_tokens():
+    import re
+
+    from articles import arabic
+
+    rx = re.compile(arabic.ENGINE_SUFFIX_RULE[0])
+    fm = arabic.FINAL_MARK
+    assert rx.sub("", fm + "عمليات" + fm) == fm + "عمليات" + fm
+
+
+def test_protected_tables_follow_the_rules():
+    from articles import arabic
+
+    stem = arabic.protected_stem_table()
+    exact = arabic.protected_exact_table()
+    fm = arabic.FINAL_MARK
+    assert stem["للبنان"] == fm + "لبنان" + fm
+    assert stem["والوزراء"] == fm + "وزير" + fm  # lexical + broken plural
+    assert stem["ولايه"] == fm + "ولا" + fm  # not the stop word «ولا»
+    assert stem[normalize("فلإليه")] == arabic.STOP_MARK  # protected إليه is a stop word
+    assert arabic.STOP_MARK in arabic.engine_stopwords()
+    assert exact["للبنان"] == fm + "لبنان"
+    for form, target in stem.items():
+        expected = stem_variants(form)
+        assert expected == ([target.strip(fm)] if target != arabic.STOP_MARK else []), form
+    for form, target in exact.items():
+        assert exact_variants(form) == [target.removeprefix(fm)], form
+
+
+def test_engine_number_rule_equals_number_rules():
+    """One char filter pass (after "," → ",." in the character map) equals the three rules."""
+    import itertools
+    import re
+
+    from articles import arabic
+
+    pattern, replacement = arabic.ENGINE_NUMBER_RULE
+    assert replacement == "$1$2$3"
+    rx = re.compile(pattern)
+
+    def engine(text: str) -> str:
+        for k, v in arabic.ENGINE_NUMBER_MAP.items():
+            text = text.replace(k, v)
+        return rx.sub(lambda m: "".join(g or "" for g in m.groups()), text)
+
+    def rules(text: str) -> str:
+        for p, r in arabic.NUMBER_RULES:
+            text = re.sub(p, r.replace("$1", r"\1"), text)
+        return text
+
+    bad = [
+        s
+        for n in range(7)
+        for s in map("".join, itertools.product("01 ,مه.", repeat=n))
+        if engine(s) != rules(s)
+    ]
+    assert not bad, bad[:20]
