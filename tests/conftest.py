@@ -50,3 +50,33 @@ def delete_test_indices(client) -> None:
     pattern = f"{settings.OPENSEARCH_INDEX_PREFIX}_articles*"
     for name in client.indices.get(index=pattern, expand_wildcards="all"):
         client.indices.delete(index=name)
+
+
+def ensure_starter_gazetteer() -> None:
+    """Tests that flush the database (transactional tests, live_server) also empty the tables
+    the starter gazetteer migration filled; put it back before a test that may tag."""
+    from articles.gazetteer import load_starter
+    from articles.models import Actor, ActorLink, Topic, Venue
+
+    if not Actor.objects.exists():
+        load_starter(Actor, ActorLink, Venue, Topic)
+
+
+@pytest.fixture(autouse=True)
+def _starter_gazetteer(request):
+    uses_db = request.node.get_closest_marker("django_db") or {
+        "db",
+        "transactional_db",
+        "live_server",
+    } & set(request.fixturenames)
+    if uses_db:
+        request.getfixturevalue("transactional_db" if _is_transactional(request) else "db")
+        ensure_starter_gazetteer()
+
+
+def _is_transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    return bool(
+        (marker and marker.kwargs.get("transaction"))
+        or {"transactional_db", "live_server"} & set(request.fixturenames)
+    )

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 
 from articles.models import Article, IndexChange, Source
 from articles.search.client import get_client
-from tests.conftest import delete_test_indices
+from tests.conftest import delete_test_indices, ensure_starter_gazetteer
 
 HOSTILE_BODY = (
     "<script>alert('x')</script> أعلن تنظيم داعش مسؤوليته عن الهجوم، "
@@ -36,6 +36,7 @@ def corpus(django_db_setup, django_db_blocker, seeds_dir, saudinewsnet_dir, tmp_
         "utf-8",
     )
     with django_db_blocker.unblock():
+        ensure_starter_gazetteer()
         get_client.cache_clear()
         delete_test_indices(get_client())
         call_command("ingest", str(seeds_dir), "--source", "seeds", "--no-progress")

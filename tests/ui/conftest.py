@@ -20,6 +20,7 @@ from django.test import override_settings
 
 from articles.models import Article, IndexChange, Source
 from articles.search.client import get_client
+from tests.conftest import ensure_starter_gazetteer
 
 UI_PREFIX = "ctsearch_testui"
 DAYS = ("2015-07-21", "2015-07-25", "2015-08-01", "2015-08-06")
@@ -74,6 +75,7 @@ def ui_corpus(django_db_setup, django_db_blocker, seeds_dir, saudinewsnet_dir, t
     prefix.enable()
     try:
         with django_db_blocker.unblock():
+            ensure_starter_gazetteer()
             get_client.cache_clear()
             _ui_indices(get_client())
             Article.objects.all().delete()
