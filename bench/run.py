@@ -189,6 +189,8 @@ def bench_raw_bulk(work: Path) -> dict:
 
 def bench_postgres_writes(sample: int = 5000) -> dict:
     """The upsert path (actions.upsert_articles) against COPY of the same rows."""
+    from psycopg.types.json import Jsonb
+
     from articles import actions
     from articles.ingest.pipeline import content_hash
 
@@ -207,6 +209,10 @@ def bench_postgres_writes(sample: int = 5000) -> dict:
             "language",
             "published_at",
             "published_at_source",
+            "tags",
+            "tags_version",
+            "event_dates",
+            "minhash",
         )[:sample]
     )
     for row in rows:
@@ -232,7 +238,7 @@ def bench_postgres_writes(sample: int = 5000) -> dict:
         started = time.perf_counter()
         with raw_cursor.copy(f"copy copy_target ({', '.join(columns)}) from stdin") as copy:
             for row in rows:
-                copy.write_row([row[c] for c in columns])
+                copy.write_row([Jsonb(v) if isinstance(v, dict) else v for v in row.values()])
         copy_seconds = time.perf_counter() - started
         cursor.execute("drop table copy_target")
     return {
