@@ -194,27 +194,9 @@ def bench_postgres_writes(sample: int = 5000) -> dict:
     from articles import actions
     from articles.ingest.pipeline import content_hash
 
-    rows = list(
-        Article.objects.values(
-            "source_id",
-            "key",
-            "url",
-            "canonical_url",
-            "title",
-            "byline",
-            "body",
-            "raw",
-            "raw_encoding",
-            "origin",
-            "language",
-            "published_at",
-            "published_at_source",
-            "tags",
-            "tags_version",
-            "event_dates",
-            "minhash",
-        )[:sample]
-    )
+    # The columns the pipeline writes (actions.UPSERT_UPDATES), read back from stored rows.
+    columns = [c for c in actions.UPSERT_UPDATES if c not in ("updated_at", "content_hash")]
+    rows = list(Article.objects.values("source_id", "key", *columns)[:sample])
     for row in rows:
         row["key"] = "bench:" + row["key"]
         row["content_hash"] = content_hash(row)
