@@ -365,11 +365,14 @@ class StoryIndex:
         cls,
         article_ids: Sequence[int] | np.ndarray,
         sigs: np.ndarray,
+        stories: Sequence[int] | np.ndarray | None = None,
         **kwargs,
     ) -> StoryIndex:
         """Rebuild from stored signatures in one vectorised pass (same clusters as ``add`` in
         id order). ``sigs`` is an (n, num_perm) matrix, e.g. ``signatures_from_bytes(...)
-        .reshape(n, -1)``; ``article_ids`` must be unique."""
+        .reshape(n, -1)``; ``article_ids`` must be unique. ``stories`` (one per id, each at most
+        its id) are story ids already given, e.g. by older articles no longer in the index: a
+        cluster's story is the smallest of them."""
         ids = np.asarray(article_ids, dtype=np.int64)
         sigs = np.asarray(sigs, dtype=np.uint32)
         if sigs.ndim != 2 or sigs.shape[0] != ids.size:
@@ -380,6 +383,7 @@ class StoryIndex:
             raise ValueError(f"signatures have {sigs.shape[1]} values, not {index.num_perm}")
         order = np.argsort(ids, kind="stable")
         ids, sigs = ids[order], sigs[order]
+        given = ids if stories is None else np.minimum(np.asarray(stories, np.int64)[order], ids)
         if ids.size > 1 and np.any(ids[1:] == ids[:-1]):
             raise ValueError("article ids must be unique")
         n = ids.size
@@ -388,7 +392,7 @@ class StoryIndex:
         index._ids = ids.tolist()
         index._row_of = {aid: row for row, aid in enumerate(index._ids)}
         index._parent = list(range(n))
-        index._story = list(index._ids)
+        index._story = given.tolist()
         if n == 0:
             return index
 

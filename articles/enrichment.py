@@ -13,6 +13,7 @@ import json
 from collections.abc import Iterable
 
 import numpy as np
+from django.conf import settings
 
 from . import dedup
 from .tagging import FACETS, Gazetteer, Override, TagHit, Tags, curated, tag
@@ -76,12 +77,15 @@ def facet_keys(stored: dict, overrides: Iterable) -> dict[str, list[str]]:
 class StoryAssigner:
     """Puts new articles into story clusters, for one ingestion run (or one worker task).
 
-    The LSH index is built once from the signatures stored in PostgreSQL (well under a second
-    for the SaudiNewsNet corpus) and then grows with each batch. When a new article bridges two
-    clusters, the later cluster's articles move to the earlier story id.
+    The LSH index holds the ``settings.STORY_WINDOW`` most recently stored articles (loaded
+    from their stored signatures and story ids) and grows with each batch; past one and a half
+    windows it is rebuilt from the newest window, so memory stays flat at any archive size.
+    When a new article bridges two clusters, the later cluster's articles move to the earlier
+    story id.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, window: int | None = None) -> None:
+        self.window = window or settings.STORY_WINDOW
         self._index: dedup.StoryIndex | None = None
 
     def _load(self) -> dedup.StoryIndex:
@@ -89,15 +93,32 @@ class StoryAssigner:
 
         rows = list(
             Article.objects.exclude(minhash=None)
-            .order_by("id")
-            .values_list("id", "minhash")
-            .iterator(chunk_size=10_000)
+            .order_by("-id")
+            .values_list("id", "minhash", "story_id")[: self.window]
         )
         if not rows:
             return dedup.StoryIndex()
-        ids = np.fromiter((pk for pk, _ in rows), dtype=np.int64, count=len(rows))
-        sigs = dedup.signatures_from_bytes([bytes(sig) for _, sig in rows])
-        return dedup.StoryIndex.build(ids, sigs.reshape(len(rows), -1))
+        ids = np.fromiter((pk for pk, _, _ in rows), dtype=np.int64, count=len(rows))
+        stories = np.fromiter(
+            (pk if story is None else story for pk, _, story in rows), np.int64, len(rows)
+        )
+        sigs = dedup.signatures_from_bytes([bytes(sig) for _, sig, _ in rows])
+        return dedup.StoryIndex.build(ids, sigs.reshape(len(rows), -1), stories)
+
+    def _trim(self) -> None:
+        """Keep the newest ``window`` articles, with the story ids they already have."""
+        from . import actions
+
+        index = self._index
+        stories = index.stories()
+        keep = sorted(stories)[-self.window :]
+        rows = [index._row_of[pk] for pk in keep]
+        self._index = dedup.StoryIndex.build(keep, index._sigs[rows], [stories[pk] for pk in keep])
+        # A rebuild verifies every candidate pair again; a merge it finds that the
+        # incremental adds missed (a bucket past its cap) is written like any other.
+        merged = {pk: story for pk, story in self._index.stories().items() if story != stories[pk]}
+        if merged:
+            actions.set_stories(merged, {})
 
     def assign(self, article_ids: Iterable[int], *, queued: bool = False) -> list[int]:
         """Cluster these articles; returns the ids whose story changed (to re-index).
@@ -123,7 +144,10 @@ class StoryAssigner:
             assigned[pk] = story
             for old_story in {s for s in before.values() if s != story}:
                 moves[old_story] = story
-        return actions.set_stories(assigned, moves, queued=article_ids if queued else ())
+        changed = actions.set_stories(assigned, moves, queued=article_ids if queued else ())
+        if len(index) > self.window * 3 // 2:
+            self._trim()
+        return changed
 
 
 def rebuild_stories() -> int:
