@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from dataclasses import dataclass
 
 from django.db.models import Count, Max
@@ -19,6 +20,11 @@ from .tagging import Gazetteer
 
 _lock = threading.Lock()
 _cache: tuple[str, Gazetteer] | None = None
+_checked_at = float("-inf")  # time.monotonic() of the last version check
+
+#: How stale the gazetteer may be for reading (search labels, alias expansion): a version
+#: check is four aggregate queries, too many for every search. Tagging always checks.
+READ_MAX_AGE = 5.0
 
 
 def version() -> str:
@@ -33,14 +39,24 @@ def version() -> str:
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
 
-def current() -> tuple[str, Gazetteer]:
-    """(version, compiled gazetteer) for the tables as they are now."""
-    global _cache
+def current(*, max_age: float = 0.0) -> tuple[str, Gazetteer]:
+    """(version, compiled gazetteer) for the tables as they are now, or as they were at most
+    ``max_age`` seconds ago in this process."""
+    global _cache, _checked_at
+    if _cache is not None and time.monotonic() - _checked_at < max_age:
+        return _cache
     now = version()
     with _lock:
         if _cache is None or _cache[0] != now:
             _cache = (now, compile_tables())
+        _checked_at = time.monotonic()
         return _cache
+
+
+def invalidate() -> None:
+    """Check the version on the next read: this process just changed the tables."""
+    global _checked_at
+    _checked_at = float("-inf")
 
 
 def compile_tables() -> Gazetteer:
@@ -190,7 +206,7 @@ def expansions_for(q: str) -> dict[str, tuple[str, ...]]:
     from .search.query import Not, Word, parse
 
     global _expansion_cache
-    version_now, compiled = current()
+    version_now, compiled = current(max_age=READ_MAX_AGE)
     if _expansion_cache is None or _expansion_cache[0] != version_now:
         _expansion_cache = (version_now, _alias_table(compiled))
     table = _expansion_cache[1]

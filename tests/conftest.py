@@ -63,6 +63,15 @@ def ensure_starter_gazetteer() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_gazetteer_reads():
+    """Searches may read a gazetteer up to READ_MAX_AGE seconds old; between tests the
+    tables are rolled back, which in production terms is an edit long ago."""
+    from articles import gazetteer
+
+    gazetteer.invalidate()
+
+
+@pytest.fixture(autouse=True)
 def _starter_gazetteer(request):
     uses_db = request.node.get_closest_marker("django_db") or {
         "db",

@@ -174,7 +174,7 @@ class Labels:
 
     def _gazetteer_name(self, facet: str, key: str) -> str | None:
         if self._gazetteer is None:
-            self._gazetteer = gazetteer.current()[1]
+            self._gazetteer = gazetteer.current(max_age=gazetteer.READ_MAX_AGE)[1]
         entries = {
             "actor": self._gazetteer.actors,
             "venue": self._gazetteer.venues,
