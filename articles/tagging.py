@@ -324,6 +324,11 @@ def _as_obj(x: Any) -> Any:
     return x
 
 
+#: Entries per token cache (each cleared when full). Word frequencies are Zipfian, so this
+#: keeps the hit rate of an unbounded cache while holding ingest memory to tens of megabytes.
+_CACHE_ENTRIES = 250_000
+
+
 class Gazetteer:
     """Entities and the compiled matcher. Build once (``from_data``), reuse for every article."""
 
@@ -416,7 +421,7 @@ class Gazetteer:
         n = normalize(surface).lower()
         key = self._resolve(n)
         out = (chr(_CHAR_BASE + self._vocab[key]) if key else _FILLER, n, key or "")
-        if len(self._token_cache) > 2_000_000:
+        if len(self._token_cache) > _CACHE_ENTRIES:
             self._token_cache.clear()
         self._token_cache[surface] = out
         return out
@@ -428,7 +433,7 @@ class Gazetteer:
             c = c if n else _SOFT  # a lone tatweel / mark is punctuation-like
         else:
             c = _HARD if any(ch in _HARD_CHARS for ch in tok) else _SOFT
-        if len(self._char_cache) > 2_000_000:
+        if len(self._char_cache) > _CACHE_ENTRIES:
             self._char_cache.clear()
         self._char_cache[tok] = c
         return c
@@ -458,7 +463,7 @@ class Gazetteer:
         b = self._base_cache.get(n)
         if b is None:
             b = strip_proclitics(n) if n else n
-            if len(self._base_cache) > 1_000_000:
+            if len(self._base_cache) > _CACHE_ENTRIES:
                 self._base_cache.clear()
             self._base_cache[n] = b
         return b
