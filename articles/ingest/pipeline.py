@@ -9,6 +9,7 @@ input never stops the others: it becomes a rejection with its reason.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -215,22 +216,26 @@ def content_hash(row: dict) -> str:
 # others are never content.
 _CONTROL = {c: None for c in range(0x20) if c not in (0x09, 0x0A)}
 _CONTROL.update({c: None for c in range(0x7F, 0xA0)})
+# Finding one is much cheaper than translating every character, and most texts have none.
+_CONTROL_RX = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_ARABIC_RX = re.compile(r"[\u0600-\u06ff\u0750-\u077f]")
+_LATIN_RX = re.compile(r"[A-Za-z]")
 
 
 def clean_text(text: str) -> str:
     """Unix newlines, no control characters. Letters are never changed: the stored text is
     exactly what the source wrote; normalisation belongs to search and tagging."""
-    return text.replace("\r\n", "\n").replace("\r", "\n").translate(_CONTROL).strip()
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _CONTROL_RX.search(text):
+        text = text.translate(_CONTROL)
+    return text.strip()
 
 
 def detect_language(text: str) -> str:
     """'ar' when most letters are Arabic script, 'en' for mostly Latin, else 'und'."""
-    arabic = latin = 0
-    for char in text[:5000]:
-        if "\u0600" <= char <= "\u06ff" or "\u0750" <= char <= "\u077f":
-            arabic += 1
-        elif char.isascii() and char.isalpha():
-            latin += 1
+    sample = text[:2000]  # plenty to tell the script; counting is per character
+    arabic = len(sample) - len(_ARABIC_RX.sub("", sample))
+    latin = len(sample) - len(_LATIN_RX.sub("", sample))
     if arabic == latin == 0:
         return "und"
     return "ar" if arabic >= latin else "en"

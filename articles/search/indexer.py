@@ -47,6 +47,8 @@ def _bulk_actions(article_ids: Iterable[int], index: str) -> Iterator[dict]:
     ids = set(article_ids)
     visible = (
         Article.objects.filter(pk__in=ids, status=Article.Status.VISIBLE)
+        # The input as received and the signature are never indexed; raw is the largest column.
+        .defer("raw", "minhash", "event_dates")
         .select_related("source")
         .prefetch_related("tag_overrides")
         .iterator(chunk_size=500)
