@@ -542,8 +542,23 @@ def _expansions_for(word: str, expansions: Mapping[str, tuple[str, ...]]) -> lis
         if key in keys:
             alts = [a.strip() for a in keys[key] if a and a.strip()]
             alts = [a for a in alts if len(a.split()) <= MAX_PHRASE_WORDS]
+            # An alias that contains the word itself («الدولة الإسلامية (داعش)») matches
+            # nothing the word does not: it would only cost a phrase query on every search.
+            words = {a: tuple(re.findall(r"\w+", _normalize(a))) for a in alts}
+            alts = [a for a in alts if not {norm, key} & set(words[a])]
+            # Likewise an alias that contains another one («تنظيم الدولة الإسلامية» after
+            # «تنظيم الدولة»).
+            alts = [
+                a for a in alts if not any(b != a and _contains(words[a], words[b]) for b in alts)
+            ]
             return alts[:MAX_EXPANSIONS_PER_WORD]
     return []
+
+
+def _contains(words: tuple[str, ...], part: tuple[str, ...]) -> bool:
+    """Whether ``part`` occurs in ``words`` as consecutive words (and is shorter)."""
+    n = len(part)
+    return 0 < n < len(words) and any(words[i : i + n] == part for i in range(len(words) - n + 1))
 
 
 def _normalized_keys(expansions: Mapping[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:

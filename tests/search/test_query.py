@@ -277,6 +277,18 @@ def test_expansions_or_in_alias_phrases():
     assert len(_find(q("-داعش", **req)["bool"]["must_not"], "multi_match")) == 3
 
 
+def test_expansions_skip_aliases_the_word_or_a_shorter_alias_already_matches():
+    aliases = (
+        "تنظيم الدولة",
+        "تنظيم الدولة الإسلامية",  # contains «تنظيم الدولة»: no document more
+        "الدولة الإسلامية في العراق والشام (داعش)",  # contains the word itself
+        "تنظيم داعش",
+        "ISIS",
+    )
+    should = q("داعش", expansions={"داعش": aliases})["bool"]["should"]
+    assert [s["multi_match"]["query"] for s in should[1:]] == ["تنظيم الدولة", "ISIS"]
+
+
 def test_date_range_inclusive_to_end_of_day():
     body = q("", date_from=date(2024, 1, 1), date_to=date(2024, 1, 31))
     assert body["bool"]["filter"] == [
