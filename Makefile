@@ -9,7 +9,7 @@ SHARED ?= ../shared
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help venv run test services stop status lint format demo bench
+.PHONY: help venv run test services stop status lint format demo bench profile
 
 help:
 	@echo "make run       install, start services, migrate, load demo data, serve on http://$(HOST):$(PORT)"
@@ -18,6 +18,7 @@ help:
 	@echo "make stop      stop the services (and a worker/beat started by make run)"
 	@echo "make lint      ruff check and format check"
 	@echo "make bench     benchmarks against the raw engine (BENCH_SCALE=N articles)"
+	@echo "make profile   py-spy profiles of ingest and search (after make bench)"
 
 # The virtualenv is rebuilt only when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -52,6 +53,9 @@ test: services
 
 bench: services
 	@$(PY) bench/run.py
+
+profile: services
+	@$(PY) bench/profile.py
 
 lint: venv
 	$(VENV)/bin/ruff check .

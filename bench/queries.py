@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator
 
 from django.http import QueryDict
 
+from articles import gazetteer
 from articles.search.params import search_request_from_params
 from articles.search.query import SearchRequest
 
@@ -70,8 +71,11 @@ QUERIES = list(_mix())
 
 
 def as_params(queries: Iterable[dict]) -> Iterator[tuple[dict, SearchRequest]]:
+    """Each query with the SearchRequest the API makes of it, alias expansions included, so
+    that the raw engine is sent exactly the DSL the API sends."""
     for query in queries:
         params = QueryDict(mutable=True)
         for key, value in query.items():
             params.setlist(key, value if isinstance(value, list) else [value])
-        yield query, search_request_from_params(params)
+        expansions = gazetteer.expansions_for(params.get("q", ""))
+        yield query, search_request_from_params(params, expansions=expansions)

@@ -3,10 +3,11 @@
     make bench                      # the whole SaudiNewsNet corpus (31,030 articles)
     BENCH_SCALE=5000 make bench     # fewer; more than the corpus is generated (bench/corpus.py)
 
-The run uses its own database (``ctsearch_bench``), index prefix and Redis database, so demo
-and test data are never touched. It writes bench/results/latest.json, a timestamped copy, and
-prints a short table. Ratios, not absolute times, are the figures to compare: these machines
-are noisy, so each figure is measured against its raw counterpart in the same run.
+The run uses its own database (``ctsearch_bench``, or ``BENCH_DB``), index prefix and Redis
+database, so demo and test data are never touched. It writes bench/results/latest.json, a
+timestamped copy, and prints a short table. Ratios, not absolute times, are the figures to
+compare: these machines are noisy, so each figure is measured against its raw counterpart in
+the same run.
 """
 
 from __future__ import annotations
@@ -22,14 +23,18 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "bench" / "results"
-BENCH_DB = "ctsearch_bench"
+# BENCH_DB names the database and the index prefix, so that a long run at a large scale can
+# keep its data apart from the default one's.
+BENCH_DB = os.environ.get("BENCH_DB", "ctsearch_bench")
 
 # Isolate the run before Django reads its settings.
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ctsearch.settings")
 os.environ.setdefault("DATABASE_URL", f"postgres://ctsearch@127.0.0.1:55432/{BENCH_DB}")
-os.environ.setdefault("OPENSEARCH_INDEX_PREFIX", "ctsearch_bench")
+os.environ.setdefault("OPENSEARCH_INDEX_PREFIX", BENCH_DB)
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:56379/2")
 os.environ.setdefault("ANONYMOUS_SEARCH", "1")
+# As deployed: with DEBUG on, Django copies every statement's SQL (megabytes per ingest batch).
+os.environ.setdefault("DEBUG", "0")
 sys.path.insert(0, str(REPO))
 
 
@@ -84,7 +89,7 @@ def engine(method: str, path: str, body: bytes | None = None, content_type="appl
 
 def delete_bench_indices() -> None:
     client = get_client()
-    for name in client.indices.get(index="ctsearch_bench*", expand_wildcards="all"):
+    for name in client.indices.get(index=f"{BENCH_DB}_*", expand_wildcards="all"):
         client.indices.delete(index=name)
 
 
@@ -170,15 +175,15 @@ def _post_bulk(index: str, lines: list[str]) -> None:
 def bench_raw_bulk(work: Path) -> dict:
     path = work / "documents.ndjson"
     docs = bulk_file(path)
-    ours = raw_bulk(path, "ctsearch_bench_raw", index_body())
+    ours = raw_bulk(path, f"{BENCH_DB}_raw", index_body())
     standard = index_body()
     for field in ("title", "body", "byline"):
         props = standard["mappings"]["properties"][field]
         props["analyzer"] = "standard"
         props["fields"]["exact"]["analyzer"] = "standard"
-    plain = raw_bulk(path, "ctsearch_bench_standard", standard)
-    engine("POST", "/ctsearch_bench_raw/_forcemerge?max_num_segments=1")
-    stats = engine("GET", "/ctsearch_bench_raw/_stats/store,docs")["_all"]["primaries"]
+    plain = raw_bulk(path, f"{BENCH_DB}_standard", standard)
+    engine("POST", f"/{BENCH_DB}_raw/_forcemerge?max_num_segments=1")
+    stats = engine("GET", f"/{BENCH_DB}_raw/_stats/store,docs")["_all"]["primaries"]
     return {
         "docs": docs,
         "raw_docs_per_s": round(docs / ours, 1),
@@ -305,57 +310,69 @@ def bench_search(repeats: int = 5) -> dict:
 
 
 def table(results: dict) -> str:
-    i, s, pg = results["ingest"], results["search"], results["postgres"]
-    rows = [
-        (
-            "ingest end-to-end",
-            f"{i['articles_per_s']} articles/s",
-            f"raw _bulk {i['raw_docs_per_s']} docs/s",
-            f"{i['ratio']:.0%}",
-        ),
-        ("ingest peak RSS", f"{i['peak_rss_mb']} MB", "", ""),
-        (
-            "PostgreSQL writes",
-            f"{pg['upsert_rows_per_s']} rows/s",
-            f"COPY {pg['copy_rows_per_s']} rows/s",
-            f"{pg['ratio']:.0%}",
-        ),
-        (
-            "search p95 (API)",
-            f"{s['api']['p95_ms']} ms",
-            f"raw {s['raw']['p95_ms']} ms",
-            f"{s['ratio']}x",
-        ),
-        (
-            "search p50 / p99 (API)",
-            f"{s['api']['p50_ms']} / {s['api']['p99_ms']} ms",
-            f"raw {s['raw']['p50_ms']} / {s['raw']['p99_ms']} ms",
-            "",
-        ),
-        (
-            "facets cost (p95)",
-            "",
-            f"bare {s['facets']['without_aggs']['p95_ms']} ms",
-            f"{s['facets']['ratio_p95']}x",
-        ),
-        (
-            "highlighting cost (p95)",
-            "",
-            f"none {s['highlighting']['without_highlight']['p95_ms']} ms",
-            f"+{s['highlighting']['overhead_p95']:.0%}",
-        ),
-        ("index size", f"{results['index']['bytes_per_doc']} bytes/doc", "", ""),
-        (
-            "analyzer indexing",
-            f"{results['index']['ours_docs_per_s']} docs/s",
-            f"standard {results['index']['standard_docs_per_s']} docs/s",
-            f"{results['index']['ratio']:.0%}",
-        ),
-    ]
-    if "tagging" in results:
-        rows.append(("tagging", f"{results['tagging']['articles_per_s']} articles/s", "", ""))
+    rows: list[tuple[str, str, str, str]] = []
+    if i := results.get("ingest"):
+        raw = f"raw _bulk {i['raw_docs_per_s']} docs/s" if "ratio" in i else ""
+        ratio = f"{i['ratio']:.0%}" if "ratio" in i else ""
+        rows.append(("ingest end-to-end", f"{i['articles_per_s']} articles/s", raw, ratio))
+        rows.append(("ingest wall time", f"{i['seconds']} s", "", ""))
+        rows.append(("ingest peak RSS", f"{i['peak_rss_mb']} MB", "", ""))
+    if pg := results.get("postgres"):
+        rows.append(
+            (
+                "PostgreSQL writes",
+                f"{pg['upsert_rows_per_s']} rows/s",
+                f"COPY {pg['copy_rows_per_s']} rows/s",
+                f"{pg['ratio']:.0%}",
+            )
+        )
+    if s := results.get("search"):
+        api, raw = s["api"], s["raw"]
+        rows += [
+            (
+                "search p95 (API)",
+                f"{api['p95_ms']} ms",
+                f"raw {raw['p95_ms']} ms",
+                f"{s['ratio']}x",
+            ),
+            (
+                "search p50 / p99 (API)",
+                f"{api['p50_ms']} / {api['p99_ms']} ms",
+                f"raw {raw['p50_ms']} / {raw['p99_ms']} ms",
+                "",
+            ),
+            (
+                "facets cost (p95)",
+                "",
+                f"bare {s['facets']['without_aggs']['p95_ms']} ms",
+                f"{s['facets']['ratio_p95']}x",
+            ),
+            (
+                "highlighting cost (p95)",
+                "",
+                f"none {s['highlighting']['without_highlight']['p95_ms']} ms",
+                f"+{s['highlighting']['overhead_p95']:.0%}",
+            ),
+        ]
+    if x := results.get("index"):
+        rows += [
+            ("index size", f"{x['bytes_per_doc']} bytes/doc", "", ""),
+            (
+                "analyzer indexing",
+                f"{x['ours_docs_per_s']} docs/s",
+                f"standard {x['standard_docs_per_s']} docs/s",
+                f"{x['ratio']:.0%}",
+            ),
+        ]
+    if t := results.get("tagging"):
+        rows.append(("tagging", f"{t['articles_per_s']} articles/s", "", ""))
     width = [max(len(r[c]) for r in rows) for c in range(4)]
     return "\n".join("  ".join(r[c].ljust(width[c]) for c in range(4)) for r in rows)
+
+
+#: What `make bench` measures; BENCH_PARTS=ingest,search picks some (search needs an index
+#: from ingest, in this run or the previous one).
+PARTS = ("ingest", "raw", "postgres", "tagging", "search")
 
 
 def main() -> None:
@@ -368,26 +385,35 @@ def main() -> None:
         "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": machine(),
     }
-    print(f"ingest: {scale} articles …", flush=True)
-    ingest = bench_ingest(inputs, scale)
-    print("raw _bulk of the same documents …", flush=True)
-    raw = bench_raw_bulk(work)
-    ingest["raw_docs_per_s"] = raw["raw_docs_per_s"]
-    ingest["ratio"] = round(ingest["articles_per_s"] / raw["raw_docs_per_s"], 3)
-    results["ingest"] = ingest
-    results["index"] = {
-        "bytes_per_doc": raw["bytes_per_doc"],
-        "ours_docs_per_s": raw["raw_docs_per_s"],
-        "standard_docs_per_s": raw["standard_docs_per_s"],
-        "ratio": round(raw["raw_docs_per_s"] / raw["standard_docs_per_s"], 3),
-    }
-    print("PostgreSQL write path vs COPY …", flush=True)
-    results["postgres"] = bench_postgres_writes()
-    print("tagging …", flush=True)
-    results["tagging"] = bench_tagging()
-    print("search: API vs raw engine …", flush=True)
-    results["search"] = bench_search()
-    for name in ("ctsearch_bench_raw", "ctsearch_bench_standard"):
+    parts = set(os.environ.get("BENCH_PARTS", ",".join(PARTS)).split(","))
+    if unknown := parts - set(PARTS):
+        raise SystemExit(f"BENCH_PARTS: unknown {sorted(unknown)}; choose from {PARTS}")
+    if "ingest" in parts:
+        print(f"ingest: {scale} articles …", flush=True)
+        results["ingest"] = bench_ingest(inputs, scale)
+    if "raw" in parts:
+        print("raw _bulk of the same documents …", flush=True)
+        raw = bench_raw_bulk(work)
+        if "ingest" in results:
+            ingest = results["ingest"]
+            ingest["raw_docs_per_s"] = raw["raw_docs_per_s"]
+            ingest["ratio"] = round(ingest["articles_per_s"] / raw["raw_docs_per_s"], 3)
+        results["index"] = {
+            "bytes_per_doc": raw["bytes_per_doc"],
+            "ours_docs_per_s": raw["raw_docs_per_s"],
+            "standard_docs_per_s": raw["standard_docs_per_s"],
+            "ratio": round(raw["raw_docs_per_s"] / raw["standard_docs_per_s"], 3),
+        }
+    if "postgres" in parts:
+        print("PostgreSQL write path vs COPY …", flush=True)
+        results["postgres"] = bench_postgres_writes()
+    if "tagging" in parts:
+        print("tagging …", flush=True)
+        results["tagging"] = bench_tagging()
+    if "search" in parts:
+        print("search: API vs raw engine …", flush=True)
+        results["search"] = bench_search()
+    for name in (f"{BENCH_DB}_raw", f"{BENCH_DB}_standard"):
         get_client().indices.delete(index=name, ignore_unavailable=True)
 
     RESULTS.mkdir(parents=True, exist_ok=True)
