@@ -37,9 +37,12 @@ import re
 import zlib
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash, MinHashLSH
+
+if TYPE_CHECKING:
+    from datasketch import LeanMinHash, MinHash
 
 from articles.arabic import normalize
 
@@ -57,6 +60,9 @@ THRESHOLD = 0.5
 #: The LSH is tuned for a lower Jaccard than the verification so that true pairs near
 #: ``THRESHOLD`` are rarely missed as candidates (verification removes the extra candidates).
 LSH_THRESHOLD = 0.4
+#: ``lsh_params(LSH_THRESHOLD, NUM_PERM)``, kept here so that the ingest path need not load
+#: the optimiser (a test checks it against datasketch).
+DEFAULT_LSH_PARAMS = (32, 4)
 #: Stored signatures are comparable only with the same version.
 SIGNATURE_VERSION = f"minhash-{SCHEME}-w{SHINGLE_N}-p{NUM_PERM}-s{SEED}-crc32fnv-v1"
 #: A bucket stops accepting new rows at this size (later rows still query it): keeps a huge
@@ -124,15 +130,27 @@ def _identity(value: int) -> int:
     return value
 
 
+# datasketch is imported only where its objects are asked for: importing it loads SciPy (for
+# its LSH optimiser), 60 MB in every process that merely computes signatures. The two things
+# the ingest path needs from it are reproduced here and tested equal to datasketch's.
+
+
 @lru_cache(maxsize=8)
 def _permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
-    return MinHash(num_perm=num_perm, seed=SEED, scheme=SCHEME).permutations
+    """The affine32 permutations of ``datasketch.MinHash(num_perm, seed=SEED)``: odd ``a`` and
+    any ``b`` drawn from ``numpy.random.RandomState(SEED)`` in that order."""
+    gen = np.random.RandomState(SEED)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return a, b
 
 
 def minhash(hashes: Iterable[int], num_perm: int = NUM_PERM) -> MinHash:
     """The datasketch MinHash (scheme ``affine32``, seed ``SEED``) of 32-bit shingle hashes
     (``shingle_hashes``). ``signature`` computes the same values without the per-value Python
     call; this is the reference it is tested against."""
+    from datasketch import MinHash
+
     m = MinHash(
         num_perm=num_perm,
         seed=SEED,
@@ -193,6 +211,8 @@ def signatures_from_bytes(
 
 def as_minhash(sig: np.ndarray) -> LeanMinHash:
     """A datasketch ``LeanMinHash`` with these values (for MinHashLSH, MinHash.jaccard, ...)."""
+    from datasketch import LeanMinHash
+
     return LeanMinHash(seed=SEED, hashvalues=np.asarray(sig, dtype=np.uint32), scheme=SCHEME)
 
 
@@ -219,6 +239,10 @@ def jaccard(text_a: str, text_b: str) -> float:
 def lsh_params(threshold: float = LSH_THRESHOLD, num_perm: int = NUM_PERM) -> tuple[int, int]:
     """(bands, rows) minimising the weighted false-positive + false-negative probability mass
     around ``threshold`` (datasketch's optimiser, as ``MinHashLSH`` chooses them)."""
+    if (threshold, num_perm) == (LSH_THRESHOLD, NUM_PERM):
+        return DEFAULT_LSH_PARAMS
+    from datasketch import MinHashLSH
+
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
     return lsh.b, lsh.r
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import random
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -14,6 +16,8 @@ from articles import dedup
 from articles.ingest.textpage import parse_text_page
 
 from ..ingest.helpers import seed_text, shared_dir
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 def seed_body(prefix: str) -> str:
@@ -67,6 +71,25 @@ def test_signature_is_the_datasketch_minhash_and_round_trips_through_bytes():
     assert both.shape == (2, dedup.NUM_PERM)
     lean = dedup.as_minhash(s)
     assert lean.jaccard(dedup.as_minhash(s)) == 1.0
+
+
+def test_the_ingest_path_reproduces_datasketch_without_loading_it():
+    from datasketch import MinHash, MinHashLSH
+
+    for num_perm in (16, dedup.NUM_PERM):
+        theirs = MinHash(num_perm=num_perm, seed=dedup.SEED, scheme=dedup.SCHEME).permutations
+        assert np.array_equal(np.asarray(dedup._permutations(num_perm)), theirs)
+    lsh = MinHashLSH(threshold=dedup.LSH_THRESHOLD, num_perm=dedup.NUM_PERM)
+    assert dedup.DEFAULT_LSH_PARAMS == (lsh.b, lsh.r)
+    # Signatures and the story index, in a fresh process, never import datasketch (nor SciPy).
+    code = (
+        "import sys; from articles import dedup; dedup.StoryIndex().add(1, dedup.signature("
+        "'نص تجريبي عن مكافحة الإرهاب في المنطقة ' * 5)); print('datasketch' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO
+    )
+    assert out.stdout.strip() == "False"
 
 
 def test_signature_is_stable_across_processes():
