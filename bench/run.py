@@ -412,7 +412,7 @@ def main() -> None:
         results["tagging"] = bench_tagging()
     if "search" in parts:
         print("search: API vs raw engine …", flush=True)
-        results["search"] = bench_search()
+        results["search"] = bench_search(int(os.environ.get("BENCH_SEARCH_REPEATS", "5")))
     for name in (f"{BENCH_DB}_raw", f"{BENCH_DB}_standard"):
         get_client().indices.delete(index=name, ignore_unavailable=True)
 
