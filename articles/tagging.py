@@ -326,7 +326,7 @@ def _as_obj(x: Any) -> Any:
 
 #: Entries per token cache (each cleared when full). Word frequencies are Zipfian, so this
 #: keeps the hit rate of an unbounded cache while holding ingest memory to tens of megabytes.
-_CACHE_ENTRIES = 250_000
+_CACHE_ENTRIES = 100_000
 
 
 class Gazetteer:

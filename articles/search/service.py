@@ -25,8 +25,11 @@ from .facets import parse_facets
 from .index import alias_name
 from .query import (
     SearchRequest,
+    attach_story_copies,
     compile_search,
+    compile_story_copies,
     parse_hits,
+    parse_story_copies,
     parse_total,
     parse_total_stories,
 )
@@ -90,8 +93,10 @@ def search(request: SearchRequest) -> SearchResponse:
     with engine_errors():
         raw = get_client().search(index=alias_name(), body=body, request_timeout=SEARCH_TIMEOUT)
 
-    labels = Labels()
     hits = parse_hits(raw)
+    if request.collapse and hits:
+        add_story_copies(request, hits)
+    labels = Labels()
     labels.prefetch_sources({hit.get("source", "") for hit in hits} | _facet_keys(raw, "source"))
     return SearchResponse(
         total=parse_total(raw),
@@ -102,6 +107,14 @@ def search(request: SearchRequest) -> SearchResponse:
         facets=parse_facets(raw, request, labels=labels),
         collapsed=request.collapse,
     )
+
+
+def add_story_copies(request: SearchRequest, hits: list[dict]) -> None:
+    """Fill in the story size and copies of each collapsed hit (one request per page)."""
+    body = compile_story_copies(request, [hit.get("story") or hit["id"] for hit in hits])
+    with engine_errors():
+        raw = get_client().search(index=alias_name(), body=body, request_timeout=SEARCH_TIMEOUT)
+    attach_story_copies(hits, parse_story_copies(raw))
 
 
 def _facet_keys(raw: dict, facet: str) -> set[str]:
