@@ -36,8 +36,6 @@ class IngestReport:
     updated: int = 0
     unchanged: int = 0
     rejected: list[Rejection] = field(default_factory=list)
-    created_ids: list[int] = field(default_factory=list)
-    updated_ids: list[int] = field(default_factory=list)
 
     @property
     def read(self) -> int:
@@ -151,8 +149,6 @@ class _BatchWriter:
         report.created += counts.created
         report.updated += counts.updated
         report.unchanged += counts.unchanged
-        report.created_ids += counts.created_ids
-        report.updated_ids += counts.updated_ids
 
 
 def validate(record: ArticleRecord) -> str | None:
