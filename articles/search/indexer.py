@@ -14,7 +14,7 @@ from opensearchpy import NotFoundError, helpers
 from ..models import Article, IndexChange
 from .client import get_client
 from .documents import article_document
-from .index import alias_name, index_body, new_index_name
+from .index import REFRESH_INTERVAL, alias_name, index_body, new_index_name
 
 log = logging.getLogger(__name__)
 
@@ -128,7 +128,9 @@ def rebuild(*, progress=None) -> str:
             total += _send(_bulk_actions(chunk, name))
             if progress:
                 progress(total)
-        client.indices.put_settings(index=name, body={"index": {"refresh_interval": "1s"}})
+        client.indices.put_settings(
+            index=name, body={"index": {"refresh_interval": REFRESH_INTERVAL}}
+        )
         client.indices.refresh(index=name)
     except Exception:
         client.indices.delete(index=name, ignore_unavailable=True)
