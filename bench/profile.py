@@ -1,7 +1,7 @@
 """Where the time goes: py-spy profiles of the two hot paths the benchmarks measure.
 
     make profile                    # ingest of 8,000 articles, then the search mix via the API
-    PROFILE_ARTICLES=20000 make profile
+    PROFILE_ARTICLES=20000 PROFILE_SEARCH_ROUNDS=10 make profile
 
 py-spy samples the running process from outside (no code changes, no tracing overhead). Each
 profile is written as collapsed stacks (for flamegraph.pl or speedscope) under
@@ -115,8 +115,10 @@ def main() -> None:
             "shell",
             "-c",
             "from articles.models import Article, IndexChange, Source;"
-            "IndexChange.objects.filter(article__source__slug='profile').delete();"
-            "Article.objects.filter(source__slug='profile').delete();"
+            "ids = list(Article.objects.filter(source__slug='profile')"
+            ".values_list('pk', flat=True));"
+            "IndexChange.objects.filter(article_id__in=ids).delete();"
+            "Article.objects.filter(pk__in=ids).delete();"
             "Source.objects.filter(slug='profile').delete()",
         ],
         env=ENV,
@@ -125,8 +127,9 @@ def main() -> None:
     print(f"ingest of {articles} articles")
     print(summarise(ingest, under="ingest_records (pipeline.py)"))
 
-    search = record("search", [sys.executable, "-c", SEARCH_LOOP.format(repeats=5)])
-    print("\nsearch mix through the API, 5 rounds")
+    rounds = int(os.environ.get("PROFILE_SEARCH_ROUNDS", "5"))
+    search = record("search", [sys.executable, "-c", SEARCH_LOOP.format(repeats=rounds)])
+    print(f"\nsearch mix through the API, {rounds} rounds")
     print(summarise(search, under="search_view (api.py)"))
     print(f"\ncollapsed stacks in {OUT}")
 
