@@ -27,6 +27,7 @@ ENV = {
     "OPENSEARCH_INDEX_PREFIX": "ctsearch_bench",
     "REDIS_URL": "redis://127.0.0.1:56379/2",
     "ANONYMOUS_SEARCH": "1",
+    "DEBUG": "0",  # as deployed (and as `make bench` runs)
     "PYTHONPATH": str(REPO),
 }
 
