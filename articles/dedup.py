@@ -384,6 +384,23 @@ class StoryIndex:
             out.setdefault(story, []).append(aid)
         return {s: sorted(m) for s, m in out.items() if len(m) >= min_size}
 
+    def newest(self, n: int) -> StoryIndex:
+        """A fresh index of the ``n`` highest article ids, each keeping its current story id
+        (so a story outlives its first articles' eviction); same parameters as this one."""
+        stories = self.stories()
+        keep = sorted(stories)[-n:]
+        kept_rows = [self._row_of[pk] for pk in keep]
+        return StoryIndex.build(
+            keep,
+            self._sigs[kept_rows],
+            [stories[pk] for pk in keep],
+            threshold=self.threshold,
+            num_perm=self.num_perm,
+            bands=self.bands,
+            rows=self.rows,
+            bucket_cap=self.bucket_cap,
+        )
+
     @classmethod
     def build(
         cls,

@@ -109,14 +109,11 @@ class StoryAssigner:
         """Keep the newest ``window`` articles, with the story ids they already have."""
         from . import actions
 
-        index = self._index
-        stories = index.stories()
-        keep = sorted(stories)[-self.window :]
-        rows = [index._row_of[pk] for pk in keep]
-        self._index = dedup.StoryIndex.build(keep, index._sigs[rows], [stories[pk] for pk in keep])
+        before = self._index.stories()
+        self._index = self._index.newest(self.window)
         # A rebuild verifies every candidate pair again; a merge it finds that the
         # incremental adds missed (a bucket past its cap) is written like any other.
-        merged = {pk: story for pk, story in self._index.stories().items() if story != stories[pk]}
+        merged = {pk: story for pk, story in self._index.stories().items() if story != before[pk]}
         if merged:
             actions.set_stories(merged, {})
 
