@@ -213,7 +213,7 @@ def content_hash(row: dict) -> str:
 _CONTROL = {c: None for c in range(0x20) if c not in (0x09, 0x0A)}
 _CONTROL.update({c: None for c in range(0x7F, 0xA0)})
 # Finding one is much cheaper than translating every character, and most texts have none.
-_CONTROL_RX = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL_RX = re.compile("[" + "".join(re.escape(chr(c)) for c in _CONTROL) + "]")
 _ARABIC_RX = re.compile(r"[\u0600-\u06ff\u0750-\u077f]")
 _LATIN_RX = re.compile(r"[A-Za-z]")
 

@@ -796,15 +796,16 @@ def compile_search(request: SearchRequest, *, aggs: bool = True, highlight: bool
 def compile_story_copies(request: SearchRequest, story_ids: list[int]) -> dict:
     """The matching copies of these stories (the results of a collapsed page): per story, how
     many articles match the request and the first COPIES_SHOWN of them, oldest first."""
-    validate(request)
-    filters: list[dict] = [{"terms": {"story": sorted(set(story_ids))}}]
+    stories = sorted(set(story_ids))
     return {
         "size": 0,
         "track_total_hits": False,
-        "query": {"bool": {"must": [compile_query(request)], "filter": filters}},
+        "query": {
+            "bool": {"must": [compile_query(request)], "filter": [{"terms": {"story": stories}}]}
+        },
         "aggs": {
             "stories": {
-                "terms": {"field": "story", "size": max(len(filters[0]["terms"]["story"]), 1)},
+                "terms": {"field": "story", "size": max(len(stories), 1)},
                 "aggs": {
                     "copies": {
                         "top_hits": {

@@ -89,9 +89,7 @@ def engine_errors() -> Iterator[None]:
 
 def search(request: SearchRequest) -> SearchResponse:
     """Run a search; raises SearchRequestError (the user's to fix) or SearchUnavailable."""
-    body = compile_search(request)  # validates first: a bad request never reaches the engine
-    with engine_errors():
-        raw = get_client().search(index=alias_name(), body=body, request_timeout=SEARCH_TIMEOUT)
+    raw = _engine_search(compile_search(request))  # compiling validates first
 
     hits = parse_hits(raw)
     if request.collapse and hits:
@@ -112,9 +110,12 @@ def search(request: SearchRequest) -> SearchResponse:
 def add_story_copies(request: SearchRequest, hits: list[dict]) -> None:
     """Fill in the story size and copies of each collapsed hit (one request per page)."""
     body = compile_story_copies(request, [hit.get("story") or hit["id"] for hit in hits])
+    attach_story_copies(hits, parse_story_copies(_engine_search(body)))
+
+
+def _engine_search(body: dict) -> dict:
     with engine_errors():
-        raw = get_client().search(index=alias_name(), body=body, request_timeout=SEARCH_TIMEOUT)
-    attach_story_copies(hits, parse_story_copies(raw))
+        return get_client().search(index=alias_name(), body=body, request_timeout=SEARCH_TIMEOUT)
 
 
 def _facet_keys(raw: dict, facet: str) -> set[str]:
