@@ -20,16 +20,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "var" / "bench" / "profiles"
 PY_SPY = Path(sys.executable).parent / "py-spy"
-ENV = {
-    **os.environ,
-    "DJANGO_SETTINGS_MODULE": "ctsearch.settings",
-    "DATABASE_URL": "postgres://ctsearch@127.0.0.1:55432/ctsearch_bench",
-    "OPENSEARCH_INDEX_PREFIX": "ctsearch_bench",
-    "REDIS_URL": "redis://127.0.0.1:56379/2",
-    "ANONYMOUS_SEARCH": "1",
-    "DEBUG": "0",  # as deployed (and as `make bench` runs)
-    "PYTHONPATH": str(REPO),
-}
+sys.path.insert(0, str(REPO))
+
+from bench.environment import bench_environment  # noqa: E402
+
+ENV = {**os.environ, **bench_environment(), "PYTHONPATH": str(REPO)}
 
 SEARCH_LOOP = """
 import django

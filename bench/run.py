@@ -27,15 +27,13 @@ RESULTS = REPO / "bench" / "results"
 # keep its data apart from the default one's.
 BENCH_DB = os.environ.get("BENCH_DB", "ctsearch_bench")
 
-# Isolate the run before Django reads its settings.
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ctsearch.settings")
-os.environ.setdefault("DATABASE_URL", f"postgres://ctsearch@127.0.0.1:55432/{BENCH_DB}")
-os.environ.setdefault("OPENSEARCH_INDEX_PREFIX", BENCH_DB)
-os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:56379/2")
-os.environ.setdefault("ANONYMOUS_SEARCH", "1")
-# As deployed: with DEBUG on, Django copies every statement's SQL (megabytes per ingest batch).
-os.environ.setdefault("DEBUG", "0")
 sys.path.insert(0, str(REPO))
+
+from bench.environment import bench_environment  # noqa: E402
+
+# Isolate the run before Django reads its settings.
+for name, value in bench_environment(BENCH_DB).items():
+    os.environ.setdefault(name, value)
 
 
 def ensure_database() -> None:
