@@ -35,6 +35,13 @@ ARGS = [
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 Q = "داعش"
 
+
+def screenshot(page, name: str) -> None:
+    """The visible viewport to var/screenshots/, for a person to look at."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / name), full_page=False)
+
+
 pytestmark = pytest.mark.skipif(
     not (Path(CHROMIUM).exists() or shutil.which("chromium")),
     reason="Debian's chromium is not installed (ops/services.sh installs it)",
@@ -117,8 +124,7 @@ def test_arabic_query_shows_highlighted_results(page, live_server):
     expect(page.locator(".result .snippet mark", has_text=Q).first).to_be_visible()
     expect(page.locator(".result").first.locator(".hijri")).to_contain_text("هـ")
     assert page.locator("#q").input_value() == Q
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "search-ar.png"), full_page=False)
+    screenshot(page, "search-ar.png")
 
 
 def test_source_facet_narrows_and_two_values_widen(page, live_server):
@@ -230,8 +236,7 @@ def test_arabic_is_rtl_english_ltr_and_the_switch_keeps_the_search(page, live_se
     expect(page.get_by_role("button", name="Search", exact=True)).to_be_visible()
     # Arabic snippets still read right to left inside the English page
     assert page.locator(".snippet").first.evaluate("e => getComputedStyle(e).direction") == "rtl"
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "search-en.png"), full_page=False)
+    screenshot(page, "search-en.png")
 
 
 def test_reload_and_back_keep_the_state(page, live_server):
@@ -306,12 +311,11 @@ def test_article_pages_in_both_languages(page, live_server):
         page.get_by_role("link", name="العودة إلى النتائج").click()
     assert params(page)["q"] == [Q]
 
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for prefix, name in (("", "article-ar.png"), ("/en", "article-en.png")):
         page.goto(url(live_server, f"{prefix}/articles/{article.pk}"))
         expect(page.locator(".article-body mark").first).to_be_visible()
         expect(page.locator(".article-body")).not_to_contain_text("<mark>")
-        page.screenshot(path=str(SCREENSHOTS / name), full_page=False)
+        screenshot(page, name)
     expect(page.locator("html")).to_have_attribute("dir", "ltr")
     expect(page.get_by_role("heading", name="More like this")).to_be_visible()
 
