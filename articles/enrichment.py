@@ -98,12 +98,11 @@ class StoryAssigner:
         )
         if not rows:
             return dedup.StoryIndex()
-        ids = np.fromiter((pk for pk, _, _ in rows), dtype=np.int64, count=len(rows))
+        ids, sigs = _ids_and_signatures(rows)
         stories = np.fromiter(
             (pk if story is None else story for pk, _, story in rows), np.int64, len(rows)
         )
-        sigs = dedup.signatures_from_bytes([bytes(sig) for _, sig, _ in rows])
-        return dedup.StoryIndex.build(ids, sigs.reshape(len(rows), -1), stories)
+        return dedup.StoryIndex.build(ids, sigs, stories)
 
     def _trim(self) -> None:
         """Keep the newest ``window`` articles, with the story ids they already have."""
@@ -147,6 +146,14 @@ class StoryAssigner:
         return changed
 
 
+def _ids_and_signatures(rows: list[tuple]) -> tuple[np.ndarray, np.ndarray]:
+    """Article ids and the (n, num_perm) signature matrix of stored ``(id, minhash, ...)``
+    rows."""
+    ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+    sigs = dedup.signatures_from_bytes([bytes(row[1]) for row in rows])
+    return ids, sigs.reshape(len(rows), -1)
+
+
 def rebuild_stories() -> int:
     """Recluster every article from its stored signature; returns how many changed story."""
     from . import actions
@@ -160,9 +167,7 @@ def rebuild_stories() -> int:
     )
     if not rows:
         return 0
-    ids = np.fromiter((pk for pk, _, _ in rows), dtype=np.int64, count=len(rows))
-    sigs = dedup.signatures_from_bytes([bytes(sig) for _, sig, _ in rows])
-    stories = dedup.StoryIndex.build(ids, sigs.reshape(len(rows), -1)).stories()
+    stories = dedup.StoryIndex.build(*_ids_and_signatures(rows)).stories()
     changed = {pk: stories[pk] for pk, _, current in rows if stories.get(pk) != current}
     return len(actions.set_stories(changed, {}))
 
