@@ -7,7 +7,6 @@ natural key -- hold for every entry point.
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -18,10 +17,9 @@ from django.utils import timezone
 from psqlextra.expressions import ExcludedCol
 from psqlextra.query import ConflictAction
 
-from .models import Article, IndexChange, Source, TagOverride
+from .models import Article, GazetteerEntry, IndexChange, Source, TagOverride
+from .signals import gazetteer_entry_changed, index_changes_recorded
 from .sources import KNOWN_SOURCES
-
-logger = logging.getLogger(__name__)
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
@@ -188,13 +186,11 @@ def record_index_changes(article_ids: Iterable[int]) -> None:
     changes = [IndexChange(article_id=pk) for pk in article_ids]
     if changes:
         IndexChange.objects.bulk_create(changes)
-        transaction.on_commit(_request_index_drain)
+        transaction.on_commit(_announce_index_changes)
 
 
-def _request_index_drain() -> None:
-    from .tasks import request_index_drain  # tasks import this module: import when needed
-
-    request_index_drain()
+def _announce_index_changes() -> None:
+    index_changes_recorded.send(sender=IndexChange)
 
 
 def set_stories(
@@ -284,23 +280,19 @@ def remove_tag_override(override_id: int) -> None:
             record_index_changes([override.article_id])
 
 
-def gazetteer_changed(entry, *, previous_aliases: Iterable[str] = ()) -> None:
-    """An actor, venue or topic was saved or deleted: re-tag what it may concern, after
-    commit, in the background (articles.tasks.retag_for_entry)."""
-    phrases = sorted(
-        {*getattr(entry, "aliases", []), *getattr(entry, "cues", []), *previous_aliases}
-    )
-    facet = {"Actor": "actors", "Venue": "venues", "Topic": "topics"}[type(entry).__name__]
+def gazetteer_changed(entry: GazetteerEntry, *, previous_phrases: Iterable[str] = ()) -> None:
+    """An actor, venue or topic was saved or deleted: after commit, this process's searches see
+    the edit at once, and the articles it may concern (those containing its phrases, old or
+    new) are re-tagged in the background (the receiver in ``articles.tasks``)."""
+    phrases = sorted({*entry.phrases(), *previous_phrases})
+    facet = entry.tag_facet
 
-    def queue() -> None:
+    def announce() -> None:
         from . import gazetteer
-        from .tasks import retag_for_entry_task
 
-        gazetteer.invalidate()  # this process's searches see the edit at once
+        gazetteer.invalidate()
+        gazetteer_entry_changed.send(
+            sender=type(entry), facet=facet, slug=entry.slug, phrases=phrases
+        )
 
-        try:
-            retag_for_entry_task.delay(facet, entry.slug, phrases)
-        except Exception as error:  # `manage.py retag` catches up on stale articles
-            logger.warning("could not queue re-tagging for %s: %s", entry.slug, error)
-
-    transaction.on_commit(queue)
+    transaction.on_commit(announce)

@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Count
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -8,9 +9,13 @@ from . import actions
 from .enrichment import final_tags
 from .models import Actor, ActorLink, Article, Source, TagOverride, Topic, Venue
 
+# A URL typed without a scheme is taken as https (Django 6's default, chosen now).
+URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_FIELDS
     list_display = ("slug", "name", "country", "language", "article_count", "homepage")
     list_filter = ("country", "language")
     search_fields = ("slug", "name", "homepage", "notes")
@@ -33,6 +38,7 @@ class TagOverrideInline(admin.TabularInline):
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_FIELDS
     list_display = ("title", "source", "published_at", "published_at_source", "language", "status")
     list_filter = ("status", "source", "language", "published_at_source")
     search_fields = ("title", "url", "byline", "key")
@@ -145,13 +151,18 @@ class GazetteerAdmin(admin.ModelAdmin):
     readonly_fields = ("updated_at",)
 
     def save_model(self, request, obj, form, change):
-        before = type(obj).objects.filter(pk=obj.pk).values_list("aliases", flat=True).first()
+        before = type(obj).objects.filter(pk=obj.pk).first() if obj.pk else None
         super().save_model(request, obj, form, change)
-        actions.gazetteer_changed(obj, previous_aliases=before or [])
+        actions.gazetteer_changed(obj, previous_phrases=before.phrases() if before else ())
 
     def delete_model(self, request, obj):
-        actions.gazetteer_changed(obj, previous_aliases=list(getattr(obj, "aliases", [])))
+        actions.gazetteer_changed(obj)
         super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for entry in queryset:  # the changelist's "delete selected" bypasses delete_model
+            actions.gazetteer_changed(entry)
+        super().delete_queryset(request, queryset)
 
 
 class ActorLinkInline(admin.TabularInline):

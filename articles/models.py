@@ -15,6 +15,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from psqlextra.models import PostgresModel
 
+from .ingest.records import DateProvenance
+
+# Where ``published_at`` came from: the values are the ingest records' (one definition), the
+# labels are the admin's.
+DATE_PROVENANCE_CHOICES = [
+    (DateProvenance.METADATA.value, _("Source metadata")),
+    (DateProvenance.PAGE.value, _("Stated on the page")),
+    (DateProvenance.EXTRACTION.value, _("Crawler's extraction time")),
+    (DateProvenance.NONE.value, _("Unknown")),
+]
+
 
 class Source(models.Model):
     """An outlet articles come from (a newspaper, an agency, a think tank)."""
@@ -52,12 +63,6 @@ class Article(PostgresModel):
         VISIBLE = "visible", _("Visible")
         HIDDEN = "hidden", _("Hidden")
 
-    class DateSource(models.TextChoices):
-        METADATA = "metadata", _("Source metadata")
-        PAGE = "page", _("Stated on the page")
-        EXTRACTION = "extraction", _("Crawler's extraction time")
-        NONE = "", _("Unknown")
-
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="articles")
     # The natural key within the source: the article's URL, or "file:<name>" for a page that
     # arrived without one. Re-ingesting the same input finds the same row through it.
@@ -73,7 +78,10 @@ class Article(PostgresModel):
     language = models.CharField(max_length=8, default="ar")
     published_at = models.DateTimeField(null=True, blank=True)
     published_at_source = models.CharField(
-        max_length=16, choices=DateSource.choices, blank=True, default=DateSource.NONE
+        max_length=16,
+        choices=DATE_PROVENANCE_CHOICES,
+        blank=True,
+        default=DateProvenance.NONE.value,
     )
     collected_at = models.DateTimeField(default=timezone.now)
     content_hash = models.CharField(max_length=64)
@@ -105,7 +113,7 @@ class Article(PostgresModel):
                 condition=Q(status__in=["visible", "hidden"]), name="article_status_valid"
             ),
             models.CheckConstraint(
-                condition=Q(published_at_source__in=["metadata", "page", "extraction", ""]),
+                condition=Q(published_at_source__in=[p.value for p in DateProvenance]),
                 name="article_published_at_source_valid",
             ),
             # A date always says where it came from, and "unknown" never carries a date.
@@ -122,6 +130,13 @@ class Article(PostgresModel):
             models.Index(fields=["collected_at"], name="article_collected_at_idx"),
             models.Index(fields=["status"], name="article_status_idx"),
         ]
+
+    @property
+    def date_is_estimated(self) -> bool:
+        """No stated publication date: sorting and display use an approximation."""
+        return (
+            self.published_at is None or self.published_at_source == DateProvenance.EXTRACTION.value
+        )
 
     def __str__(self) -> str:
         return self.title
@@ -152,13 +167,32 @@ class IndexChange(models.Model):
 
 # -------------------------------------------------------------------------------------------
 # The gazetteer: who acts, where, about what. Curated in the admin; a starter set ships with
-# the app (migration 0002, from articles/gazetteer_data.py).
+# the app (migration 0003).
 # -------------------------------------------------------------------------------------------
 
 _slug_format = Q(slug__regex=r"^[a-z0-9][a-z0-9-]*$")
 
 
-class Actor(models.Model):
+class GazetteerEntry(models.Model):
+    """What the three kinds of entries share: the tag facet they feed and the phrases an
+    article must contain to be tagged with them (what a re-tagging after an edit looks for)."""
+
+    #: The tag facet of articles.enrichment ("actors", "venues", "topics").
+    tag_facet: str = ""
+    #: The array fields holding phrases the tagger matches.
+    phrase_fields: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+
+    def phrases(self) -> list[str]:
+        return [phrase for name in self.phrase_fields for phrase in getattr(self, name)]
+
+
+class Actor(GazetteerEntry):
+    tag_facet = "actors"
+    phrase_fields = ("aliases", "ambiguous")
+
     class Kind(models.TextChoices):
         ARMED_GROUP = "armed_group", _("Armed group")
         STATE = "state", _("State")
@@ -216,7 +250,10 @@ class ActorLink(models.Model):
         return f"{self.actor.slug} {self.relation} {self.target.slug}"
 
 
-class Venue(models.Model):
+class Venue(GazetteerEntry):
+    tag_facet = "venues"
+    phrase_fields = ("aliases", "ambiguous")
+
     class Kind(models.TextChoices):
         CITY = "city", _("City")
         COUNTRY = "country", _("Country")
@@ -248,7 +285,10 @@ class Venue(models.Model):
         return f"{self.name_ar} ({self.name_en})"
 
 
-class Topic(models.Model):
+class Topic(GazetteerEntry):
+    tag_facet = "topics"
+    phrase_fields = ("cues",)
+
     slug = models.SlugField(max_length=80, unique=True)
     name_ar = models.CharField(max_length=200)
     name_en = models.CharField(max_length=200)

@@ -1,13 +1,20 @@
-"""Celery tasks. They take ids or paths, never model instances, and re-read what they need."""
+"""Celery tasks. They take ids or paths, never model instances, and re-read what they need.
+
+The write layer (``articles.actions``) does not import this module: it sends the signals of
+``articles.signals`` after commit, and the receivers at the end of this module queue the work
+(``ArticlesConfig.ready`` imports this module so they are connected in every process).
+"""
 
 from __future__ import annotations
 
 import logging
 
 from celery import shared_task
+from django.dispatch import receiver
 
 from .ingest.pipeline import ingest_paths
 from .search import indexer
+from .signals import gazetteer_entry_changed, index_changes_recorded
 
 log = logging.getLogger(__name__)
 
@@ -68,3 +75,16 @@ def retag_for_entry_task(facet: str, slug: str, phrases: list[str]) -> int:
     )
     ids |= article_ids_mentioning(phrases)
     return retag(sorted(ids))[1]
+
+
+@receiver(index_changes_recorded, dispatch_uid="articles.tasks.request_index_drain")
+def _drain_after_commit(**_) -> None:
+    request_index_drain()
+
+
+@receiver(gazetteer_entry_changed, dispatch_uid="articles.tasks.retag_for_entry")
+def _retag_after_commit(*, facet: str, slug: str, phrases: list[str], **_) -> None:
+    try:
+        retag_for_entry_task.delay(facet, slug, phrases)
+    except Exception as error:  # `manage.py retag` catches up on stale articles
+        log.warning("could not queue re-tagging for %s: %s", slug, error)

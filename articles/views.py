@@ -728,8 +728,7 @@ def article_page(request: HttpRequest, article_id: int) -> HttpResponse:
         "language_label": labels("language", article.language) or article.language,
         "back_url": reverse("ui:search") + back if back else "",
         "date": article.published_at,
-        "date_is_estimated": article.published_at is None
-        or article.published_at_source == Article.DateSource.EXTRACTION,
+        "date_is_estimated": article.date_is_estimated,
         "search_url": reverse("ui:search") + "?" + urlencode({"q": q}) if q else "",
     }
     return render(request, "articles/article.html", context)

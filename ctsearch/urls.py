@@ -5,11 +5,12 @@ from django.urls import include, path
 from articles.urls import page_urlpatterns
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
     path("", include("articles.urls")),
     # Pages: Arabic (the default language) unprefixed, English under /en/; a shared link keeps
-    # its language. Login, logout and password reset are Django's auth views.
+    # its language. Login, logout and password reset are Django's auth views. The admin (the
+    # curators' workbench) follows the same rule: /admin/ in Arabic, /en/admin/ in English.
     *i18n_patterns(
+        path("admin/", admin.site.urls),
         path("accounts/", include("django.contrib.auth.urls")),
         path("", include((page_urlpatterns, "ui"))),
         prefix_default_language=False,

@@ -6,6 +6,11 @@ from functools import cache
 
 from django.conf import settings
 from opensearchpy import OpenSearch
+from opensearchpy.exceptions import OpenSearchException
+
+#: The engine's own errors (unreachable, timed out, refused). Code outside ``articles.search``
+#: catches this name instead of importing the client library.
+EngineError = OpenSearchException
 
 
 @cache

@@ -22,8 +22,7 @@ def article_document(article: Article) -> dict:
         "language": article.language,
         "published_at": published.isoformat() if published else None,
         "sort_date": (published or article.collected_at).isoformat(),
-        "date_is_estimated": published is None
-        or article.published_at_source == Article.DateSource.EXTRACTION,
+        "date_is_estimated": article.date_is_estimated,
         "actors": facets["actors"],
         "venues": facets["venues"],
         "topics": facets["topics"],

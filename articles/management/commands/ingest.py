@@ -6,13 +6,13 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from opensearchpy.exceptions import OpenSearchException
 from tqdm import tqdm
 
 from articles.actions import InvalidSourceSlug
 from articles.ingest import count_inputs
 from articles.ingest.pipeline import IngestReport, ingest_paths
 from articles.search import indexer
+from articles.search.client import EngineError
 
 
 class Command(BaseCommand):
@@ -75,7 +75,7 @@ class Command(BaseCommand):
         the background sweep sends them when it is back."""
         try:
             sent = indexer.drain(refresh=True).sent
-        except (OpenSearchException, indexer.IndexingError) as error:
+        except (EngineError, indexer.IndexingError) as error:
             self.stderr.write(
                 self.style.WARNING(
                     f"not indexed yet ({error}); they will be when OpenSearch is back"

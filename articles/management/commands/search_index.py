@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
-from opensearchpy.exceptions import OpenSearchException
 
 from articles.search import indexer
+from articles.search.client import EngineError
 
 
 class Command(BaseCommand):
@@ -21,7 +21,7 @@ class Command(BaseCommand):
     def handle(self, *args, action: str, **options):
         try:
             getattr(self, f"do_{action}")()
-        except (OpenSearchException, indexer.IndexingError) as error:
+        except (EngineError, indexer.IndexingError) as error:
             raise CommandError(f"OpenSearch: {error}") from None
 
     def do_rebuild(self) -> None:

@@ -1,0 +1,18 @@
+"""What the write layer announces, for the background layer to act on.
+
+``articles.actions`` writes rows and, after commit, sends these signals; ``articles.tasks``
+connects the receivers that queue Celery work. The write layer therefore never imports Celery
+tasks (which import the ingest pipeline, which imports the write layer): a write stays correct
+with no receiver at all, because the outbox row and the stale ``tags_version`` are the
+guarantee and the periodic sweep and ``manage.py retag`` catch up.
+"""
+
+from django.dispatch import Signal
+
+#: Sent after a transaction that recorded pending index changes has committed.
+index_changes_recorded = Signal()
+
+#: Sent after a gazetteer entry was saved or deleted and that has committed.
+#: Arguments: ``facet`` ("actors", "venues", "topics"), ``slug``, ``phrases`` (its names, old
+#: and new, that articles may contain).
+gazetteer_entry_changed = Signal()
