@@ -2,10 +2,10 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from articles.urls import page_urlpatterns
+from articles.web.urls import page_urlpatterns
 
 urlpatterns = [
-    path("", include("articles.urls")),
+    path("", include("articles.web.urls")),
     # Pages: Arabic (the default language) unprefixed, English under /en/; a shared link keeps
     # its language. Login, logout and password reset are Django's auth views. The admin (the
     # curators' workbench) follows the same rule: /admin/ in Arabic, /en/admin/ in English.

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils import dateformat
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language
+
+from articles.web.dates import as_date
 
 register = template.Library()
 
@@ -17,28 +17,20 @@ def _lang() -> str:
     return (get_language() or "ar")[:2]
 
 
-def _as_date(value) -> dt.date | None:
-    from articles.views import as_date
-
-    return as_date(value)
-
-
-@register.filter
-def as_date(value) -> dt.date | None:
-    return _as_date(value)
+register.filter("as_date", as_date)
 
 
 @register.filter
 def gregorian(value) -> str:
     """``6 أغسطس 2015`` / ``6 August 2015``."""
-    day = _as_date(value)
+    day = as_date(value)
     return dateformat.format(day, "j F Y") if day else ""
 
 
 @register.filter
 def hijri(value) -> str:
     """The Umm al-Qura date: ``21 شوال 1436 هـ`` / ``21 Shawwal 1436 AH``; empty out of range."""
-    day = _as_date(value)
+    day = as_date(value)
     if day is None:
         return ""
     from hijridate import Gregorian
@@ -53,32 +45,8 @@ def hijri(value) -> str:
 
 @register.filter
 def iso(value) -> str:
-    day = _as_date(value)
+    day = as_date(value)
     return day.isoformat() if day else ""
-
-
-def short_date(day: dt.date | None, interval: str) -> str:
-    if day is None:
-        return ""
-    if interval == "year":
-        return str(day.year)
-    if interval == "month":
-        return dateformat.format(day, "M Y")
-    return dateformat.format(day, "j M")
-
-
-def period_label(start: dt.date, end: dt.date, interval: str) -> str:
-    """A bucket of the chart in words: a day, a week's range, a month, a year."""
-    if interval == "year":
-        return str(start.year)
-    if interval == "month":
-        return dateformat.format(start, "F Y")
-    if interval == "week" or start != end:
-        return gettext("%(start)s to %(end)s") % {
-            "start": dateformat.format(start, "j F"),
-            "end": dateformat.format(end, "j F Y"),
-        }
-    return dateformat.format(start, "j F Y")
 
 
 @register.simple_tag(takes_context=True)

@@ -15,12 +15,14 @@ from django.http import HttpRequest, JsonResponse
 from django.utils import translation
 from django.views.decorators.http import require_GET
 
-from . import gazetteer
-from .enrichment import final_tags
-from .models import Article
-from .search.params import ParamError, search_request_from_params
-from .search.query import PageOutOfRange, SearchRequestError
-from .search.service import Labels, SearchUnavailable, search
+from articles.models import Article
+from articles.search.params import ParamError, search_request_from_params
+from articles.search.query import PageOutOfRange, SearchRequestError
+from articles.search.service import Labels, SearchUnavailable, search
+
+from .access import may_search
+from .article_detail import article_tags, story_copies, story_id
+from .state import expansions
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +42,7 @@ def search_access(view):
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs):
-        if not (settings.ANONYMOUS_SEARCH or request.user.is_authenticated):
+        if not may_search(request):
             return error(401, "log in to search", message_ar="سجّل الدخول للبحث")
         lang = request.GET.get("lang", "")
         if lang and lang not in dict(settings.LANGUAGES):
@@ -60,7 +62,7 @@ def ok(payload: dict) -> JsonResponse:
 def search_view(request: HttpRequest) -> JsonResponse:
     try:
         search_request = search_request_from_params(
-            request.GET, expansions=gazetteer.expansions_for(request.GET.get("q", ""))
+            request.GET, expansions=expansions(request.GET.get("q", ""))
         )
         response = search(search_request)
     except ParamError as problem:
@@ -84,25 +86,13 @@ def article_view(request: HttpRequest, article_id: int) -> JsonResponse:
     except Article.DoesNotExist:
         return error(404, "no such article", message_ar="لا يوجد مقال بهذا الرقم")
     labels = Labels()
-    tags = final_tags(article.tags, article.tag_overrides.all())
-
-    def tag_list(facet: str, label_facet: str) -> list[dict]:
-        return [
-            {
-                "key": hit.slug,
-                "label": labels(label_facet, hit.slug) or hit.slug,
-                "evidence": hit.evidence,
-                "source": hit.source,
-            }
-            for hit in getattr(tags, facet)
+    tags = {
+        field: [
+            {"key": t.key, "label": t.label, "evidence": list(t.evidence), "source": t.source}
+            for t in shown
         ]
-
-    story_id = article.story_id or article.pk
-    copies = list(
-        Article.objects.filter(story_id=story_id, status=Article.Status.VISIBLE)
-        .exclude(pk=article.pk)
-        .values_list("pk", flat=True)[:50]
-    )
+        for field, shown in article_tags(article, labels).items()
+    }
     return ok(
         {
             "id": article.pk,
@@ -116,11 +106,8 @@ def article_view(request: HttpRequest, article_id: int) -> JsonResponse:
             "published_at": article.published_at.isoformat() if article.published_at else None,
             "published_at_source": article.published_at_source,
             "collected_at": article.collected_at.isoformat(),
-            "actors": tag_list("actors", "actor"),
-            "venues": tag_list("venues", "venue"),
-            "places": tag_list("places", "venue"),
-            "topics": tag_list("topics", "topic"),
+            **tags,
             "event_dates": [d.isoformat() for d in article.event_dates],
-            "story": {"id": story_id, "copies": copies},
+            "story": {"id": story_id(article), "copies": [c.pk for c in story_copies(article)]},
         }
     )

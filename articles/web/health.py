@@ -1,4 +1,4 @@
-"""Checks of the three services, each reported separately for /healthz."""
+"""/healthz: checks of the three services, each reported separately."""
 
 from __future__ import annotations
 
@@ -8,8 +8,11 @@ from collections.abc import Callable
 import redis
 from django.conf import settings
 from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 
-from .search.client import engine_health
+from articles.search.client import engine_health
 
 
 def check_postgresql() -> dict:
@@ -54,3 +57,10 @@ def run_checks() -> dict:
         result["latency_ms"] = round((time.monotonic() - started) * 1000, 1)
         services[name] = result
     return {"ok": all(s["ok"] for s in services.values()), "services": services}
+
+
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    report = run_checks()
+    return JsonResponse(report, status=200 if report["ok"] else 503)

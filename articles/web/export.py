@@ -16,12 +16,18 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
-from django.http import HttpRequest, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.views.decorators.http import require_GET
 
-from .search.export_scan import EXPORT_LIMIT, scan
-from .search.query import SearchRequest
+from articles.search.export_scan import EXPORT_LIMIT, scan
+from articles.search.query import SearchRequest, SearchRequestError
+from articles.search.service import SearchUnavailable
+
+from .access import search_page_access
+from .state import State, parse_request, request_error_message
 
 BOM = "\ufeff"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -152,3 +158,24 @@ def export_response(
     response["X-Export-Count"] = str(result.count)
     response["Cache-Control"] = "no-store"
     return response
+
+
+@require_GET
+@search_page_access
+def export_view(request: HttpRequest, fmt: str) -> HttpResponse:
+    search_request, errors, _clean = parse_request(request.GET)
+    if errors or search_request is None:
+        field, message = next(iter(errors.items()))
+        return HttpResponse(f"{field}: {message}\n", status=400, content_type="text/plain")
+    try:
+        return export_response(request, search_request, State(request.GET).items, fmt)
+    except SearchRequestError as problem:
+        return HttpResponse(
+            request_error_message(problem) + "\n", status=400, content_type="text/plain"
+        )
+    except SearchUnavailable:
+        return HttpResponse(
+            gettext("Search is unavailable right now. Try again in a minute.") + "\n",
+            status=503,
+            content_type="text/plain",
+        )

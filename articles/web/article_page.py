@@ -1,0 +1,175 @@
+"""The article page: the text with the query's words marked, its tags with their evidence, the
+other copies of its story and related articles.
+
+Marks come from the engine's highlighter when the index holds the same text; otherwise (the
+index lags an edit, or the engine is down) the words are marked here, so the page never fails
+for want of the engine.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import urlencode
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext
+from django.views.decorators.http import require_GET
+
+from articles import arabic
+from articles.models import Article
+from articles.search.facets import FACETS
+from articles.search.query import SearchRequestError
+from articles.search.related import highlight_article, more_like_this
+from articles.search.service import Labels, SearchUnavailable
+
+from .access import search_page_access
+from .article_detail import TAG_FIELDS, article_tags, story_copies
+from .state import expansions, is_arabic
+
+_WORD = re.compile(r"\w+")
+_QUERY_NOISE = re.compile(r"\b(?:OR|AND|NOT)\b|[()|«»“”\"*]")
+
+
+def _query_words(q: str) -> set[str]:
+    """Stem forms of the positive words of a query (negated words are not marked)."""
+    q = _QUERY_NOISE.sub(" ", re.sub(r"(?:^|\s)-\S+", " ", q or ""))
+    forms: set[str] = set()
+    for word in _WORD.findall(arabic.normalize(q)):
+        forms.update(arabic.stem_variants(word))
+    return {f for f in forms if f}
+
+
+def mark_terms(text: str, q: str) -> str:
+    """Escape ``text`` and mark the words whose stem forms match the query's (no engine needed)."""
+    wanted = _query_words(q)
+    if not wanted:
+        return html.escape(text)
+    out, pos = [], 0
+    for match in _WORD.finditer(text):
+        forms = set(arabic.stem_variants(arabic.normalize(match.group(0))))
+        if forms & wanted:
+            out.append(html.escape(text[pos : match.start()]))
+            out.append(f"<mark>{html.escape(match.group(0))}</mark>")
+            pos = match.end()
+    out.append(html.escape(text[pos:]))
+    return "".join(out)
+
+
+def paragraphs(marked: str) -> list[str]:
+    """Split highlighted, escaped text into paragraphs, closing and reopening a mark at a break."""
+    out = []
+    open_mark = False
+    for line in marked.split("\n"):
+        if not line.strip():
+            continue
+        if open_mark:
+            line = "<mark>" + line
+        opens, closes = line.count("<mark>"), line.count("</mark>")
+        open_mark = opens > closes
+        if open_mark:
+            line += "</mark>"
+        out.append(line.strip())
+    return out
+
+
+def _unmark(text: str) -> str:
+    return html.unescape(text.replace("<mark>", "").replace("</mark>", ""))
+
+
+def tag_groups(article: Article, labels: Labels) -> list[dict]:
+    """The article's tags for the page: grouped by facet, each a link to search for it."""
+    ar = is_arabic()
+    groups = []
+    for field, tags in article_tags(article, labels).items():
+        if field == "places" or not tags:
+            continue  # the page lists where events happen, not every place mentioned
+        facet = TAG_FIELDS[field]
+        shown = [
+            {
+                "key": tag.key,
+                "label": tag.label,
+                "evidence": list(tag.evidence[:3]),
+                "curator": tag.source,
+                "url": reverse("ui:search") + "?" + urlencode({facet: tag.key}),
+            }
+            for tag in tags
+        ]
+        label = FACETS[facet].label_ar if ar else FACETS[facet].label_en
+        groups.append({"name": facet, "label": label, "tags": shown})
+    return groups
+
+
+@require_GET
+@search_page_access
+def article_page(request: HttpRequest, article_id: int) -> HttpResponse:
+    try:
+        article = Article.objects.select_related("source").get(
+            pk=article_id, status=Article.Status.VISIBLE
+        )
+    except Article.DoesNotExist as missing:
+        raise Http404(gettext("No such article.")) from missing
+    q = request.GET.get("q", "").strip()
+    exact = request.GET.get("exact", "") in ("1", "true", "on", "yes")
+    title_html = body_html = None
+    engine_ok = True
+    try:
+        found = highlight_article(
+            article.pk, q, exact_only=exact, expansions={} if exact else expansions(q)
+        )
+        if found:
+            # the index may lag behind an edit: use its marks only over the same text
+            if found["title"] and _unmark(found["title"]) == article.title:
+                title_html = found["title"]
+            if found["body"] and _unmark(found["body"]) == article.body:
+                body_html = found["body"]
+    except SearchRequestError:
+        pass
+    except SearchUnavailable:
+        engine_ok = False
+    if q and body_html is None:
+        body_html = mark_terms(article.body, q)
+    if q and title_html is None:
+        title_html = mark_terms(article.title, q)
+    related = []
+    if engine_ok:
+        try:
+            related = more_like_this(article.pk)
+        except SearchUnavailable:
+            related = []
+    labels = Labels()
+    labels.prefetch_sources({d.get("source", "") for d in related})
+    for doc in related:
+        doc["source_label"] = labels("source", doc.get("source", "")) or doc.get("source", "")
+    tags = tag_groups(article, labels)
+    story = [
+        {
+            "id": c.pk,
+            "title": c.title,
+            "source_label": c.source.name,
+            "published_at": c.published_at,
+        }
+        for c in story_copies(article)
+    ]
+    same_story = {c["id"] for c in story}
+    related = [d for d in related if d["id"] not in same_story][:5]
+    back = request.GET.get("back", "")
+    if not back.startswith("?"):
+        back = ""
+    context = {
+        "article": article,
+        "title_html": title_html,
+        "paragraphs": paragraphs(body_html if body_html is not None else html.escape(article.body)),
+        "q": q,
+        "related": related,
+        "tags": tags,
+        "story": story,
+        "language_label": labels("language", article.language) or article.language,
+        "back_url": reverse("ui:search") + back if back else "",
+        "date": article.published_at,
+        "date_is_estimated": article.date_is_estimated,
+        "search_url": reverse("ui:search") + "?" + urlencode({"q": q}) if q else "",
+    }
+    return render(request, "articles/article.html", context)
