@@ -19,7 +19,7 @@ from psqlextra.query import ConflictAction
 
 from .models import Article, GazetteerEntry, IndexChange, Source, TagOverride
 from .signals import gazetteer_entry_changed, index_changes_recorded
-from .sources import KNOWN_SOURCES
+from .sources import known_sources
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
@@ -51,12 +51,12 @@ class InvalidSourceSlug(ValueError):
 
 
 def ensure_source(slug: str, *, name: str = "") -> Source:
-    """The source with this slug, created from KNOWN_SOURCES (or the given name) if new."""
+    """The source with this slug, created from the known sources (or the given name) if new."""
     if not SLUG_RE.match(slug):
         raise InvalidSourceSlug(
             f"invalid source slug {slug!r}: use lowercase letters, digits, '-' or '_'"
         )
-    known = KNOWN_SOURCES.get(slug)
+    known = known_sources().get(slug)
     defaults = {"name": name or slug}
     if known:
         defaults = {

@@ -59,3 +59,13 @@ def test_source_and_key_identify_an_article():
 def test_database_refuses_malformed_sources(fields):
     with pytest.raises(IntegrityError), transaction.atomic():
         make_source(**fields)
+
+
+def test_known_sources_come_from_the_data_file():
+    from articles.sources import known_sources
+
+    sources = known_sources()
+    assert len(sources) == 16
+    assert sources["aawsat"].country == "SA" and sources["aawsat"].homepage
+    assert sources["3alyoum"].name == "عين اليوم (Ain Alyoum)"
+    assert all(s.language == "ar" and s.name for s in sources.values())

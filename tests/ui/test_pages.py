@@ -15,10 +15,10 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.utils import translation
 
-from articles.web.export import neutralise
 from articles.models import Article
 from articles.templatetags.ctsearch_ui import hijri
 from articles.web.article_page import mark_terms, paragraphs
+from articles.web.export import neutralise
 
 pytestmark = pytest.mark.django_db
 
