@@ -21,7 +21,7 @@ from articles.search.analysis import (
     EXACT_ANALYZER,
     STEMMED_ANALYZER,
 )
-from articles.search.analysis_eval import (
+from bench.analysis_eval import (
     INDEX_PREFIX,
     comparison_table,
     evaluate_builtin,

@@ -5,7 +5,7 @@ with ``kind`` ``"match"`` (match query, operator AND, on the stemmed field OR it
 subfield) or ``"phrase"`` (match_phrase on the exact subfield). A case passes when every
 ``must_match`` text is found and no ``must_not_match`` text is.
 
-    python -m articles.search.analysis_eval [--url http://127.0.0.1:9200] [--report FILE]
+    python -m bench.analysis_eval [--url http://127.0.0.1:9200] [--report FILE]
 
 prints e.g. ``ours: 97% (59/61)  built-in arabic: 54% (33/61)`` and the failing cases.
 """
