@@ -203,7 +203,7 @@ def _alias_table(compiled: Gazetteer) -> dict[str, tuple[str, ...]]:
 def expansions_for(q: str) -> dict[str, tuple[str, ...]]:
     """The alias expansions relevant to the words of query ``q`` (for SearchRequest)."""
     from .arabic import normalize, strip_proclitics
-    from .search.query import Not, Word, parse
+    from .search.language import Not, Word, parse
 
     global _expansion_cache
     version_now, compiled = current(max_age=READ_MAX_AGE)

@@ -7,8 +7,7 @@ from collections.abc import Iterable, Iterator
 from django.http import QueryDict
 
 from articles import gazetteer
-from articles.search.params import search_request_from_params
-from articles.search.query import SearchRequest
+from articles.search.request import SearchRequest, from_params
 
 WORDS = [
     "داعش",
@@ -78,4 +77,4 @@ def as_params(queries: Iterable[dict]) -> Iterator[tuple[dict, SearchRequest]]:
         for key, value in query.items():
             params.setlist(key, value if isinstance(value, list) else [value])
         expansions = gazetteer.expansions_for(params.get("q", ""))
-        yield query, search_request_from_params(params, expansions=expansions)
+        yield query, from_params(params, expansions=expansions)

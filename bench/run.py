@@ -64,9 +64,9 @@ from django.test import Client  # noqa: E402
 from articles.models import Article, IndexChange  # noqa: E402
 from articles.search import indexer  # noqa: E402
 from articles.search.client import get_client  # noqa: E402
+from articles.search.compiler import compile_search, compile_story_copies  # noqa: E402
 from articles.search.documents import article_document  # noqa: E402
 from articles.search.index import alias_name, index_body  # noqa: E402
-from articles.search.query import compile_search, compile_story_copies  # noqa: E402
 from bench.corpus import write_corpus  # noqa: E402
 from bench.queries import QUERIES, as_params  # noqa: E402
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..enrichment import facet_keys
 from ..models import Article
+from .facets import TAG_FACETS
 
 
 def article_document(article: Article) -> dict:
@@ -23,9 +24,7 @@ def article_document(article: Article) -> dict:
         "published_at": published.isoformat() if published else None,
         "sort_date": (published or article.collected_at).isoformat(),
         "date_is_estimated": article.date_is_estimated,
-        "actors": facets["actors"],
-        "venues": facets["venues"],
-        "topics": facets["topics"],
+        **{facet.field: facets[facet.field] for facet in TAG_FACETS},
         # Articles outside any cluster are their own story (collapse needs a value).
         "story": article.story_id or article.pk,
         "content_hash": article.content_hash,

@@ -1,7 +1,7 @@
 """Paging through a whole result set for exports: ``search_after`` over a point in time.
 
 ``from``/``size`` paging stops at the engine's result window and re-runs the query for every
-page; an export reads up to :data:`EXPORT_LIMIT` rows in batches, each batch continuing after
+page; an export reads up to ``MAX_RESULT_WINDOW`` rows in batches, each batch continuing after
 the last sort key of the previous one, all inside one point in time (PIT) so that documents
 indexed while the export streams neither appear twice nor shift the pages. When the engine
 refuses a PIT (an old cluster, a permission), the same ``search_after`` walk runs on the alias.
@@ -20,13 +20,15 @@ from dataclasses import dataclass
 from opensearchpy.exceptions import TransportError
 
 from .client import get_client
+from .compiler import compile_search
+from .engine import engine_call, engine_search
+from .hits import parse_total
 from .index import alias_name
-from .query import SearchRequest, compile_search, parse_total
-from .service import engine_errors
+from .request import SearchRequest
+from .rules import MAX_RESULT_WINDOW
 
 log = logging.getLogger(__name__)
 
-EXPORT_LIMIT = 10_000
 BATCH_SIZE = 500
 KEEP_ALIVE = "2m"
 TIMEOUT = 30
@@ -46,11 +48,6 @@ class ExportScan:
         return min(self.total, self.limit)
 
 
-def _call(fn, **kwargs):
-    with engine_errors():
-        return fn(**kwargs)
-
-
 def _document(hit: dict) -> dict:
     doc = dict(hit.get("_source") or {})
     doc.pop("content_hash", None)
@@ -63,7 +60,7 @@ def _document(hit: dict) -> dict:
 
 
 def scan(
-    request: SearchRequest, *, limit: int = EXPORT_LIMIT, batch_size: int = BATCH_SIZE
+    request: SearchRequest, *, limit: int = MAX_RESULT_WINDOW, batch_size: int = BATCH_SIZE
 ) -> ExportScan:
     """Every row of ``request``'s result set (up to ``limit``), in the request's sort order.
 
@@ -71,7 +68,7 @@ def scan(
     starts); the rest is read lazily as ``rows`` is consumed. Raises SearchRequestError for a
     request the user must change and SearchUnavailable when the engine cannot answer.
     """
-    limit = max(0, min(limit, EXPORT_LIMIT))
+    limit = max(0, min(limit, MAX_RESULT_WINDOW))
     body = compile_search(request, aggs=False, highlight=False)
     body.pop("from", None)
     body["size"] = min(batch_size, limit) or 1
@@ -80,8 +77,7 @@ def scan(
     client = get_client()
     pit_id = None
     try:
-        with engine_errors():
-            pit = client.create_pit(index=alias_name(), params={"keep_alive": KEEP_ALIVE})
+        pit = engine_call(client.create_pit, index=alias_name(), params={"keep_alive": KEEP_ALIVE})
         pit_id = pit.get("pit_id")
     except TransportError as error:  # no PIT here: plain search_after on the alias
         log.info("export without a point in time: %s", error)
@@ -89,8 +85,7 @@ def scan(
     def run(page_body: dict) -> dict:
         if pit_id:
             page_body = {**page_body, "pit": {"id": pit_id, "keep_alive": KEEP_ALIVE}}
-            return _call(client.search, body=page_body, request_timeout=TIMEOUT)
-        return _call(client.search, index=alias_name(), body=page_body, request_timeout=TIMEOUT)
+        return engine_search(page_body, timeout=TIMEOUT)
 
     def close() -> None:
         if pit_id:

@@ -1,4 +1,4 @@
-"""Facets, declared once, and disjunctive faceting.
+"""Facets, declared once, and disjunctive faceting: every aggregation of a search, built and read.
 
 Multi-select is OR within a facet and AND across facets. A facet's counts must answer "how many
 results would I get if I (also) ticked this value?", so each facet is counted with every filter
@@ -7,7 +7,8 @@ results would I get if I (also) ticked this value?", so each facet is counted wi
 * the main ``query`` holds the text and the date range;
 * ``post_filter`` holds all facet filters (it narrows the hits, not the aggregations);
 * each facet aggregation is wrapped in a ``filter`` aggregation with the *other* facets' filters;
-* the date histogram shows the result set, so it applies all facet filters.
+* the date histogram shows the result set, so it applies all facet filters; so does the count
+  of stories (near-duplicate clusters) among the hits, built and read here too.
 
 Date histogram interval
 -----------------------
@@ -29,6 +30,10 @@ ours: ``1d`` → day, ``7d`` → week (7-day periods from the first day with res
 month; anything coarser (3 months, 5 years …) is reported from a cheap calendar ``year``
 histogram sent alongside. One round trip, no guessing of "today" in a pure function.
 
+The facet table (:data:`FACETS`) is the one place that pairs a facet's public, singular name
+(``actor``: the URL parameter, the API key) with its index field (``actors``: also the key of
+the tag list on a result, in the index document and in exports).
+
 Everything here is pure (no ORM, no network); labels come from a callback.
 """
 
@@ -38,35 +43,50 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .query import SearchRequest
+
+class FacetedRequest(Protocol):
+    """What facets read of a request (an ``articles.search.request.SearchRequest``; a protocol
+    so that this module, which the request module imports, needs nothing from it)."""
+
+    @property
+    def filters(self) -> Mapping[str, tuple[str, ...]]: ...
+
+    @property
+    def date_from(self) -> date | None: ...
+
+    @property
+    def date_to(self) -> date | None: ...
 
 
 @dataclass(frozen=True)
 class Facet:
     """A filterable, countable keyword field."""
 
-    name: str  # the public name (URL parameter, API key)
-    field: str  # the index field
+    name: str  # the public name (URL parameter, API key), singular
+    field: str  # the index field; plural for the tag lists
     label_en: str
     label_ar: str
     size: int  # buckets returned
+    # A list of tags on each article (enrichment finds them), not one value per article.
+    tags: bool = False
 
 
 FACETS: Mapping[str, Facet] = MappingProxyType(
     {
         f.name: f
         for f in (
-            Facet("actor", "actors", "Actors", "الفاعلون", 20),
-            Facet("venue", "venues", "Places", "الأماكن", 20),
-            Facet("topic", "topics", "Topics", "المواضيع", 20),
+            Facet("actor", "actors", "Actors", "الفاعلون", 20, tags=True),
+            Facet("venue", "venues", "Places", "الأماكن", 20, tags=True),
+            Facet("topic", "topics", "Topics", "المواضيع", 20, tags=True),
             Facet("source", "source", "Sources", "المصادر", 30),
             Facet("language", "language", "Language", "اللغة", 10),
         )
     }
 )
+#: The tag facets, in FACETS order: ``(f.name, f.field)`` is ("actor", "actors") …
+TAG_FACETS: tuple[Facet, ...] = tuple(f for f in FACETS.values() if f.tags)
 
 DATE_FIELD = "sort_date"
 DATE_FORMAT = "yyyy-MM-dd"
@@ -74,6 +94,7 @@ INTERVALS = ("day", "week", "month", "year")
 #: (largest span in days, interval), checked in order.
 INTERVAL_THRESHOLDS: tuple[tuple[int, str], ...] = ((62, "day"), (549, "week"), (3653, "month"))
 AUTO_BUCKETS = 60
+_STORIES = "stories"  # the aggregation counting story clusters
 _AUTO_INTERVALS = {"1d": "day", "7d": "week", "1M": "month"}
 
 Labels = Callable[[str, str], "str | None"]
@@ -84,7 +105,7 @@ Labels = Callable[[str, str], "str | None"]
 # ------------------------------------------------------------------------------------------------
 
 
-def selected(request: SearchRequest) -> dict[str, tuple[str, ...]]:
+def selected(request: FacetedRequest) -> dict[str, tuple[str, ...]]:
     """Known facets with a non-empty selection, keys cleaned and de-duplicated (order kept).
 
     Unknown facet names are ignored: an old bookmark or a hand-edited URL must still work.
@@ -109,7 +130,7 @@ def facet_filter(facet: Facet, keys: tuple[str, ...]) -> dict:
     return {"terms": {facet.field: list(keys)}}
 
 
-def facet_filters(request: SearchRequest, *, exclude: str | None = None) -> list[dict]:
+def facet_filters(request: FacetedRequest, *, exclude: str | None = None) -> list[dict]:
     """AND across facets: one ``terms`` filter per selected facet, optionally leaving one out."""
     return [
         facet_filter(FACETS[name], keys)
@@ -122,7 +143,12 @@ def _as_filter(filters: list[dict]) -> dict:
     return {"bool": {"filter": filters}} if filters else {"match_all": {}}
 
 
-def post_filter(request: SearchRequest) -> dict | None:
+def filter_clause(request: FacetedRequest, *, exclude: str | None = None) -> dict:
+    """The facet filters as one clause for a ``filter`` aggregation (``match_all`` if none)."""
+    return _as_filter(facet_filters(request, exclude=exclude))
+
+
+def post_filter(request: FacetedRequest) -> dict | None:
     """All facet filters, applied to the hits after the aggregations were computed."""
     filters = facet_filters(request)
     return {"bool": {"filter": filters}} if filters else None
@@ -144,7 +170,7 @@ def date_interval(date_from: date | None, date_to: date | None) -> str | None:
     return "year"
 
 
-def _date_aggs(request: SearchRequest) -> dict:
+def _date_aggs(request: FacetedRequest) -> dict:
     interval = date_interval(request.date_from, request.date_to)
     if interval is not None:
         lo, hi = sorted([request.date_from, request.date_to])
@@ -178,10 +204,10 @@ def _date_aggs(request: SearchRequest) -> dict:
                 }
             },
         }
-    return {"filter": _as_filter(facet_filters(request)), "aggs": inner}
+    return {"filter": filter_clause(request), "aggs": inner}
 
 
-def compile_aggs(request: SearchRequest) -> dict:
+def compile_aggs(request: FacetedRequest) -> dict:
     """One ``filter`` aggregation per facet (other facets' filters) and the date histogram.
 
     Each facet also counts its selected keys exactly (``terms`` with ``include``), so a ticked
@@ -198,14 +224,14 @@ def compile_aggs(request: SearchRequest) -> dict:
             inner["selected"] = {
                 "terms": {"field": facet.field, "include": keys, "size": len(keys)}
             }
-        aggs[f"facet_{name}"] = {
-            "filter": _as_filter(facet_filters(request, exclude=name)),
+        aggs[_agg_name(name)] = {
+            "filter": filter_clause(request, exclude=name),
             "aggs": inner,
         }
     aggs["date"] = _date_aggs(request)
     # How many stories (near-duplicate clusters) the hits are; facet counts count articles.
-    aggs["stories"] = {
-        "filter": _as_filter(facet_filters(request)),
+    aggs[_STORIES] = {
+        "filter": filter_clause(request),
         "aggs": {"count": {"cardinality": {"field": "story", "precision_threshold": 40000}}},
     }
     return aggs
@@ -214,6 +240,10 @@ def compile_aggs(request: SearchRequest) -> dict:
 # ------------------------------------------------------------------------------------------------
 # Parsing
 # ------------------------------------------------------------------------------------------------
+
+
+def _agg_name(facet: str) -> str:
+    return f"facet_{facet}"
 
 
 def _buckets(agg: Mapping | None) -> list[Mapping]:
@@ -230,7 +260,7 @@ def _date_key(bucket: Mapping) -> str:
     return datetime.fromtimestamp(int(bucket["key"]) / 1000, tz=UTC).date().isoformat()
 
 
-def parse_date(agg: Mapping | None, request: SearchRequest) -> dict:
+def parse_date(agg: Mapping | None, request: FacetedRequest) -> dict:
     """``{"interval": "day|week|month|year", "buckets": [{"start": "YYYY-MM-DD", "count": n}]}``."""
     agg = agg or {}
     interval = date_interval(request.date_from, request.date_to)
@@ -253,7 +283,7 @@ def parse_date(agg: Mapping | None, request: SearchRequest) -> dict:
 
 def parse_facets(
     aggs_response: Mapping,
-    request: SearchRequest,
+    request: FacetedRequest,
     labels: Labels | None = None,
 ) -> dict:
     """Facet values for display: ``{facet: [{"key","label","count","selected"}], "date": …}``.
@@ -266,7 +296,7 @@ def parse_facets(
     chosen = selected(request)
     out: dict[str, Any] = {}
     for name in FACETS:
-        agg = aggs.get(f"facet_{name}") or {}
+        agg = aggs.get(_agg_name(name)) or {}
         keys = chosen.get(name, ())
         exact = {str(b["key"]): int(b["doc_count"]) for b in _buckets(agg.get("selected"))}
         values: list[dict] = []
@@ -289,16 +319,32 @@ def parse_facets(
     return out
 
 
+def parse_total_stories(response: Mapping) -> int | None:
+    """Stories among the hits (approximate beyond 40,000), when aggregations were asked for."""
+    agg = response.get("aggregations", {}).get(_STORIES)
+    return int(agg["count"]["value"]) if agg else None
+
+
+def facet_keys(response: Mapping, facet: str) -> set[str]:
+    """Every key a facet's aggregation returned (to fetch their labels in one go)."""
+    agg = response.get("aggregations", {}).get(_agg_name(facet), {})
+    return {str(b["key"]) for part in ("values", "selected") for b in _buckets(agg.get(part))}
+
+
 __all__ = [
     "FACETS",
     "INTERVALS",
+    "TAG_FACETS",
     "Facet",
     "compile_aggs",
     "date_interval",
     "facet_filter",
     "facet_filters",
+    "facet_keys",
+    "filter_clause",
     "parse_date",
     "parse_facets",
+    "parse_total_stories",
     "post_filter",
     "selected",
 ]

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from .analysis import ANALYSIS_SETTINGS, EXACT_ANALYZER, STEMMED_ANALYZER
+from .facets import TAG_FACETS
+from .rules import MAX_RESULT_WINDOW
 
 # Bump when the mapping or analysis changes incompatibly; `search_index rebuild` applies it.
 MAPPING_VERSION = 4
@@ -58,7 +60,7 @@ def index_body(*, shards: int = 1, replicas: int = 0) -> dict:
                 "number_of_shards": shards,
                 "number_of_replicas": replicas,
                 "refresh_interval": REFRESH_INTERVAL,
-                "max_result_window": 10_000,
+                "max_result_window": MAX_RESULT_WINDOW,
             },
             "analysis": ANALYSIS_SETTINGS,
         },
@@ -78,9 +80,7 @@ def index_body(*, shards: int = 1, replicas: int = 0) -> dict:
                 # published_at, else the collection time: what "newest" sorts and dates filter.
                 "sort_date": {"type": "date"},
                 "date_is_estimated": {"type": "boolean"},
-                "actors": _facet(),
-                "venues": _facet(),
-                "topics": _facet(),
+                **{facet.field: _facet() for facet in TAG_FACETS},
                 "story": {"type": "long"},
                 "content_hash": {"type": "keyword", "index": False},
             },

@@ -11,27 +11,16 @@ from __future__ import annotations
 
 import logging
 
-from .client import get_client
+from .compiler import compile_text
+from .engine import engine_search
+from .hits import merge_fragments
 from .index import alias_name
-from .query import (
-    HIGHLIGHT_MAX_OFFSET,
-    MARK_CLOSE,
-    MARK_OPEN,
-    SearchRequest,
-    compile_text,
-    merge_fragments,
-)
-from .service import engine_errors
+from .request import SearchRequest
+from .rules import HIGHLIGHT_MAX_OFFSET, MARK_CLOSE, MARK_OPEN
 
 log = logging.getLogger(__name__)
 
-TIMEOUT = 10
 LIST_SOURCE = {"excludes": ["body", "content_hash"]}
-
-
-def _search(body: dict) -> dict:
-    with engine_errors():
-        return get_client().search(index=alias_name(), body=body, request_timeout=TIMEOUT)
 
 
 def highlight_article(
@@ -71,7 +60,7 @@ def highlight_article(
             },
         },
     }
-    hits = _search(body).get("hits", {}).get("hits", [])
+    hits = engine_search(body).get("hits", {}).get("hits", [])
     if not hits:
         return None
     hit = hits[0]
@@ -109,7 +98,7 @@ def more_like_this(article_id: int, *, size: int = 10) -> list[dict]:
         "_source": LIST_SOURCE,
     }
     out = []
-    for hit in _search(body).get("hits", {}).get("hits", []):
+    for hit in engine_search(body).get("hits", {}).get("hits", []):
         doc = dict(hit.get("_source") or {})
         doc["id"] = int(doc.get("id") or hit["_id"])
         out.append(doc)

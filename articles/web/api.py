@@ -16,9 +16,10 @@ from django.utils import translation
 from django.views.decorators.http import require_GET
 
 from articles.models import Article
-from articles.search.params import ParamError, search_request_from_params
-from articles.search.query import PageOutOfRange, SearchRequestError
-from articles.search.service import Labels, SearchUnavailable, search
+from articles.search.errors import PageOutOfRange, ParamError, SearchRequestError, SearchUnavailable
+from articles.search.labels import Labels
+from articles.search.request import from_params
+from articles.search.service import search
 
 from .access import may_search
 from .article_detail import article_tags, story_copies, story_id
@@ -61,9 +62,7 @@ def ok(payload: dict) -> JsonResponse:
 @search_access
 def search_view(request: HttpRequest) -> JsonResponse:
     try:
-        search_request = search_request_from_params(
-            request.GET, expansions=expansions(request.GET.get("q", ""))
-        )
+        search_request = from_params(request.GET, expansions=expansions(request.GET.get("q", "")))
         response = search(search_request)
     except ParamError as problem:
         return error(400, problem.message, field=problem.field)

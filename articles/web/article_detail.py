@@ -11,11 +11,12 @@ from dataclasses import dataclass
 
 from articles.enrichment import final_tags
 from articles.models import Article
-from articles.search.service import Labels
+from articles.search.facets import TAG_FACETS
+from articles.search.labels import Labels
 
 #: Tag fields of an article and the facet whose labels name their values (places are venues
 #: only mentioned, so they share the venues' names).
-TAG_FIELDS = {"actors": "actor", "venues": "venue", "places": "venue", "topics": "topic"}
+TAG_FIELDS = {**{facet.field: facet.name for facet in TAG_FACETS}, "places": "venue"}
 #: Copies of a story listed with an article.
 STORY_COPIES_SHOWN = 50
 

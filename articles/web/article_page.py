@@ -20,24 +20,29 @@ from django.views.decorators.http import require_GET
 
 from articles import arabic
 from articles.models import Article
+from articles.search.errors import SearchRequestError, SearchUnavailable
 from articles.search.facets import FACETS
-from articles.search.query import SearchRequestError
+from articles.search.labels import Labels
+from articles.search.language import query_words
 from articles.search.related import highlight_article, more_like_this
-from articles.search.service import Labels, SearchUnavailable
+from articles.search.request import is_true
 
 from .access import search_page_access
 from .article_detail import TAG_FIELDS, article_tags, story_copies
 from .state import expansions, is_arabic
 
 _WORD = re.compile(r"\w+")
-_QUERY_NOISE = re.compile(r"\b(?:OR|AND|NOT)\b|[()|«»“”\"*]")
 
 
 def _query_words(q: str) -> set[str]:
-    """Stem forms of the positive words of a query (negated words are not marked)."""
-    q = _QUERY_NOISE.sub(" ", re.sub(r"(?:^|\s)-\S+", " ", q or ""))
+    """Stem forms of the words a query looks for (excluded words are not marked); none for a
+    query the search refuses."""
+    try:
+        words = query_words(q)
+    except SearchRequestError:
+        return set()
     forms: set[str] = set()
-    for word in _WORD.findall(arabic.normalize(q)):
+    for word in _WORD.findall(arabic.normalize(" ".join(words))):
         forms.update(arabic.stem_variants(word))
     return {f for f in forms if f}
 
@@ -112,7 +117,7 @@ def article_page(request: HttpRequest, article_id: int) -> HttpResponse:
     except Article.DoesNotExist as missing:
         raise Http404(gettext("No such article.")) from missing
     q = request.GET.get("q", "").strip()
-    exact = request.GET.get("exact", "") in ("1", "true", "on", "yes")
+    exact = is_true(request.GET.get("exact"))
     title_html = body_html = None
     engine_ok = True
     try:

@@ -11,7 +11,7 @@ import math
 
 from django.utils.translation import get_language_bidi, gettext, ngettext
 
-from articles.search.query import SearchRequest
+from articles.search.request import SearchRequest
 
 from .dates import as_date, bucket_end, interval_name, period_label, short_date
 from .state import State

@@ -1,6 +1,7 @@
 """Exports of a result set as CSV and JSON, streamed.
 
-* Up to 10,000 rows, read from the engine in batches (``articles.search.export_scan``).
+* Up to ``MAX_RESULT_WINDOW`` (10,000) rows, read from the engine in batches
+  (``articles.search.export_scan``).
 * Each file says what produced it: CSV's first line is a comment row (``# ctsearch export``,
   the query, the filters, the totals); JSON is ``{"query": {...}, "total", "exported",
   "results": [...]}``.
@@ -22,9 +23,11 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
-from articles.search.export_scan import EXPORT_LIMIT, scan
-from articles.search.query import SearchRequest, SearchRequestError
-from articles.search.service import SearchUnavailable
+from articles.search.errors import SearchRequestError, SearchUnavailable
+from articles.search.export_scan import scan
+from articles.search.facets import FACETS, TAG_FACETS
+from articles.search.request import SearchRequest
+from articles.search.rules import MAX_RESULT_WINDOW
 
 from .access import search_page_access
 from .state import State, parse_request, request_error_message
@@ -40,9 +43,7 @@ COLUMNS = (
     "date_is_estimated",
     "language",
     "byline",
-    "actors",
-    "venues",
-    "topics",
+    *(facet.field for facet in TAG_FACETS),
     "url",
     "page",
     "text",
@@ -71,9 +72,7 @@ def _row(doc: dict, page_url: str) -> dict:
         "date_is_estimated": bool(doc.get("date_is_estimated")),
         "language": doc.get("language", ""),
         "byline": doc.get("byline", ""),
-        "actors": list(doc.get("actors") or []),
-        "venues": list(doc.get("venues") or []),
-        "topics": list(doc.get("topics") or []),
+        **{facet.field: list(doc.get(facet.field) or []) for facet in TAG_FACETS},
         "url": doc.get("url") or "",
         "page": page_url,
         "text": doc.get("body", ""),
@@ -95,10 +94,10 @@ def describe(items: Iterable[tuple[str, str]], total: int, exported: int) -> dic
     for name, value in items:
         if name == "q":
             query["q"] = value
-        elif name in ("date_from", "date_to", "sort", "exact", "expand", "all_copies"):
-            query[name] = value
-        elif name != "page_size":
+        elif name in FACETS:
             query["filters"].setdefault(name, []).append(value)
+        elif name != "page_size":
+            query[name] = value
     query["total"] = total
     query["exported"] = exported
     query["exported_at"] = timezone.now().replace(microsecond=0).isoformat()
@@ -138,7 +137,7 @@ def export_response(
     changes = {"page": 1}
     if hasattr(search_request, "collapse"):
         changes["collapse"] = False  # every article of the result set, copies of a story too
-    result = scan(replace(search_request, **changes), limit=EXPORT_LIMIT)
+    result = scan(replace(search_request, **changes), limit=MAX_RESULT_WINDOW)
     meta = describe(items, result.total, result.count)
     base = request.build_absolute_uri(reverse("ui:article", args=[0]))[: -len("0")]
 

@@ -19,9 +19,11 @@ from django.shortcuts import render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
-from articles.search.facets import FACETS
-from articles.search.query import MAX_RESULT_WINDOW, PageOutOfRange, SearchRequestError
-from articles.search.service import SearchUnavailable, search
+from articles.search.errors import PageOutOfRange, SearchRequestError, SearchUnavailable
+from articles.search.facets import FACETS, TAG_FACETS
+from articles.search.request import is_true
+from articles.search.rules import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MAX_RESULT_WINDOW
+from articles.search.service import search
 
 from .access import search_page_access
 from .chart import build_chart
@@ -29,17 +31,15 @@ from .state import State, is_arabic, parse_request, request_error_message
 
 log = logging.getLogger(__name__)
 
-FACET_ORDER = ("actor", "venue", "topic", "source", "language")
 FACET_VISIBLE = 6  # values shown before "show more"
 FACET_FILTER_MIN = 9  # a filter box appears for facets with more values than this
-PAGE_SIZES = (20, 50, 100)
+PAGE_SIZES = (DEFAULT_PAGE_SIZE, 50, MAX_PAGE_SIZE)
 
 
 def _facet_groups(facets: dict, state: State) -> list[dict]:
     ar = is_arabic()
     groups = []
-    for name in FACET_ORDER:
-        facet = FACETS[name]
+    for name, facet in FACETS.items():
         values = facets.get(name) or []
         if not values:
             continue
@@ -100,7 +100,7 @@ def _chips(state: State, facets: dict | None) -> list[dict]:
                 "ltr": True,
             }
         )
-    if state.get("exact") in ("1", "true", "on", "yes"):
+    if is_true(state.get("exact")):
         chips.append(
             {
                 "kind": gettext("Matching"),
@@ -141,13 +141,14 @@ def search_page(request: HttpRequest) -> HttpResponse:
     context: dict = {
         "state": state,
         "q": state.get("q"),
-        "exact": state.get("exact") in ("1", "true", "on", "yes"),
-        "all_copies": state.get("all_copies") in ("1", "true", "on", "yes"),
+        "exact": is_true(state.get("exact")),
+        "all_copies": is_true(state.get("all_copies")),
         "date_from": state.get("date_from"),
         "date_to": state.get("date_to"),
         "sort": state.get("sort"),
-        "page_size": state.get("page_size") or "20",
+        "page_size": state.get("page_size") or str(DEFAULT_PAGE_SIZE),
         "page_sizes": PAGE_SIZES,
+        "result_window": MAX_RESULT_WINDOW,
         "errors": errors,
         "hidden_filters": [(k, v) for k, v in state.items if k in FACETS],
         "response": None,
@@ -202,7 +203,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
             pages=_pages(state, response.page, listed, response.page_size),
             last_url=last_url,
             export_query=urlencode(state.items),
-            export_capped=response.total > 10_000,
+            export_capped=response.total > MAX_RESULT_WINDOW,
         )
     context["chips"] = _chips(state, response.facets if response else None)
     context["clear_url"] = "?" + urlencode([("q", state.get("q"))]) if state.get("q") else "?"
@@ -212,7 +213,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
 def article_params(state: State, page: int) -> list[tuple[str, str]]:
     """What a result's link passes to the article page: the words to mark, the way back."""
     params = [("q", state.get("q"))]
-    if state.get("exact") in ("1", "true", "on", "yes"):
+    if is_true(state.get("exact")):
         params.append(("exact", "1"))
     params.append(("back", state.url(page=page)))
     return params
@@ -231,17 +232,15 @@ def _decorate(results: list[dict], state: State) -> None:
     ar = is_arabic()
     for result in results:
         groups = []
-        for name, field in (("actor", "actors"), ("venue", "venues"), ("topic", "topics")):
+        for facet in TAG_FACETS:
             tags = [
                 {
                     "label": tag.get("label") or tag.get("key"),
-                    "url": state.url(add=[(name, tag["key"])]),
+                    "url": state.url(add=[(facet.name, tag["key"])]),
                 }
-                for tag in result.get(field) or []
+                for tag in result.get(facet.field) or []
             ]
             if tags:
-                facet = FACETS[name]
-                groups.append(
-                    {"name": name, "label": facet.label_ar if ar else facet.label_en, "tags": tags}
-                )
+                label = facet.label_ar if ar else facet.label_en
+                groups.append({"name": facet.name, "label": label, "tags": tags})
         result["tag_groups"] = groups

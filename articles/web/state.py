@@ -13,22 +13,9 @@ from django.http import QueryDict
 from django.utils.translation import get_language, gettext
 
 from articles import gazetteer
-from articles.search.facets import FACETS
-from articles.search.params import ParamError, search_request_from_params
-from articles.search.query import SearchRequest, SearchRequestError
-
-#: Parameters a search page URL carries (anything else is dropped from generated links).
-STATE_PARAMS = (
-    "q",
-    "exact",
-    "expand",
-    "all_copies",
-    "date_from",
-    "date_to",
-    "sort",
-    "page_size",
-    *FACETS,
-)
+from articles.search.errors import ErrorCode, ParamError, SearchRequestError
+from articles.search.request import STATE_PARAMS, SearchRequest, from_params
+from articles.search.rules import MAX_PAGE, MAX_PAGE_SIZE
 
 
 def is_arabic() -> bool:
@@ -36,7 +23,11 @@ def is_arabic() -> bool:
 
 
 class State:
-    """The page's parameters, cleaned: links for facets, chips, pages and bars come from here."""
+    """The page's parameters, cleaned: links for facets, chips, pages and bars come from here.
+
+    Only the search's own parameters (``STATE_PARAMS``) are kept; anything else is dropped from
+    generated links.
+    """
 
     def __init__(self, params: QueryDict) -> None:
         self.items: list[tuple[str, str]] = []
@@ -88,23 +79,27 @@ class State:
 
 
 def param_message(problem: ParamError) -> str:
-    """The page's own (translated) wording of a parameter problem."""
-    field, message = problem.field, problem.message
-    if "once" in message:
+    """The page's own (translated) wording of a parameter problem, chosen by its code."""
+    code, field = problem.code, problem.field
+    if code == ErrorCode.REPEATED:
         return gettext("Give this only once.")
-    if field in ("date_from", "date_to"):
-        if "after" in message:
-            return gettext("The start date is after the end date.")
+    if code == ErrorCode.DATE_ORDER:
+        return gettext("The start date is after the end date.")
+    if code == ErrorCode.BAD_DATE:
         return gettext("Use a date written YYYY-MM-DD, for example 2015-08-01.")
-    if field == "sort":
+    if code == ErrorCode.UNKNOWN_SORT:
         return gettext("Choose relevance, newest or oldest.")
-    if field == "page":
-        return gettext("The page must be a whole number from 1 to 10000.")
-    if field == "page_size":
-        return gettext("Results per page must be a whole number from 1 to 100.")
-    if field == "exact":
+    if code in (ErrorCode.NOT_A_NUMBER, ErrorCode.OUT_OF_RANGE) and field == "page":
+        return gettext("The page must be a whole number from 1 to %(max)s.") % {"max": MAX_PAGE}
+    if code in (ErrorCode.NOT_A_NUMBER, ErrorCode.OUT_OF_RANGE) and field == "page_size":
+        return gettext("Results per page must be a whole number from 1 to %(max)s.") % {
+            "max": MAX_PAGE_SIZE
+        }
+    if code == ErrorCode.NOT_A_BOOLEAN and field == "exact":
         return gettext("Use 1 (on) or 0 (off).")
-    return message
+    # Anything else (a bad expand or all_copies) shows the parser's English wording: the page
+    # never had a translation for it.
+    return problem.message
 
 
 def request_error_message(problem: SearchRequestError) -> str:
@@ -123,10 +118,10 @@ def parse_request(params: QueryDict) -> tuple[SearchRequest | None, dict[str, st
     for _ in range(len(STATE_PARAMS) + 2):
         try:
             q = params.get("q", "")
-            return search_request_from_params(params, expansions=expansions(q)), errors, params
+            return from_params(params, expansions=expansions(q)), errors, params
         except ParamError as problem:
             errors[problem.field] = param_message(problem)
-            if problem.field == "date_from" and "after" in problem.message:
+            if problem.code == ErrorCode.DATE_ORDER:
                 params.pop("date_to", None)
             params.pop(problem.field, None)
     return None, errors, params

@@ -16,14 +16,14 @@ from pathlib import Path
 
 import pytest
 
-from articles.search.query import (
-    SearchRequest,
+from articles.search.compiler import (
     compile_query,
     compile_search,
     compile_story_copies,
     compile_text,
     highlight_spec,
 )
+from articles.search.request import SearchRequest
 
 GOLDEN = Path(__file__).parent / "golden" / "compiled_dsl.json"
 EXPANSIONS = {"داعش": ("الدولة الإسلامية", "تنظيم الدولة", "ISIS")}

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from articles.search.compiler import compile_search
 from articles.search.facets import (
     FACETS,
     compile_aggs,
@@ -15,7 +16,7 @@ from articles.search.facets import (
     post_filter,
     selected,
 )
-from articles.search.query import SearchRequest, compile_search
+from articles.search.request import SearchRequest
 
 
 def test_facets_declared_once_in_order():

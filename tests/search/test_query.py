@@ -8,26 +8,17 @@ from datetime import date
 
 import pytest
 
-from articles.search.query import (
-    MAX_RESULT_WINDOW,
-    And,
-    Not,
-    Or,
+from articles.search.compiler import compile_query, compile_search
+from articles.search.errors import (
     PageOutOfRange,
-    Phrase,
-    Prefix,
     QuerySyntaxError,
     QueryTooComplex,
-    SearchRequest,
     SearchRequestError,
-    Word,
-    compile_query,
-    compile_search,
-    merge_fragments,
-    parse,
-    parse_hits,
-    prefix_terms,
 )
+from articles.search.hits import merge_fragments, parse_hits
+from articles.search.language import And, Not, Or, Phrase, Prefix, Word, parse, prefix_terms
+from articles.search.request import SearchRequest
+from articles.search.rules import MAX_RESULT_WINDOW
 
 W = Word
 

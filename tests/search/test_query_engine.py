@@ -19,16 +19,12 @@ pytest.importorskip(
 )
 from opensearchpy import OpenSearch, helpers
 
+from articles.search.compiler import compile_query, compile_search
+from articles.search.errors import QuerySyntaxError
 from articles.search.facets import parse_facets
+from articles.search.hits import parse_hits, parse_total
 from articles.search.index import index_body
-from articles.search.query import (
-    QuerySyntaxError,
-    SearchRequest,
-    compile_query,
-    compile_search,
-    parse_hits,
-    parse_total,
-)
+from articles.search.request import SearchRequest
 
 from .test_query import HOSTILE
 

@@ -1,0 +1,290 @@
+"""A :class:`SearchRequest` → the OpenSearch DSL: the one place a search gets its meaning.
+
+Pure functions (no ORM, no network). The JSON API, the HTML page, export and the saved-search
+alerts (percolator) all compile through :func:`compile_search` / :func:`compile_query`, so a
+search means the same thing everywhere. Compiling validates the request first.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import timedelta
+
+from . import facets
+from .hits import story_copies_aggs
+from .language import And, Node, Not, Or, Phrase, Prefix, Word, parse, prefix_terms
+from .language.normalize import normalize, stopwords, strip_proclitics
+from .request import SearchRequest, validate
+from .rules import (
+    BODY_FRAGMENT_SIZE,
+    BODY_FRAGMENTS,
+    HIGHLIGHT_MAX_OFFSET,
+    MARK_CLOSE,
+    MARK_OPEN,
+    MAX_EXPANSIONS_PER_WORD,
+    MAX_PHRASE_WORDS,
+)
+
+# Fields. A word scores both the stemmed field (recall) and the exact one (precision): a document
+# that contains the very form typed ranks above one that only shares the stem.
+WORD_FIELDS = ("title^3", "title.exact^4", "body", "body.exact^1.5", "byline")
+EXACT_WORD_FIELDS = ("title.exact^4", "body.exact^1.5", "byline.exact")
+PHRASE_FIELDS = ("title.exact^4", "body.exact^1.5", "byline.exact")
+PREFIX_FIELDS = {"title.exact": 4.0, "body.exact": 1.5, "byline.exact": 1.0}
+
+
+# ------------------------------------------------------------------------------------------------
+# The text query
+# ------------------------------------------------------------------------------------------------
+
+
+def _multi_match(text: str, fields: tuple[str, ...], **extra) -> dict:
+    return {"multi_match": {"query": text, "fields": list(fields), **extra}}
+
+
+def _phrase(words: tuple[str, ...] | list[str]) -> dict:
+    return _multi_match(" ".join(words), PHRASE_FIELDS, type="phrase")
+
+
+def _expansions_for(word: str, expansions: Mapping[str, tuple[str, ...]]) -> list[str]:
+    if not expansions:
+        return []
+    norm = normalize(word)
+    keys = expansions if norm in expansions else _normalized_keys(expansions)
+    for key in (norm, strip_proclitics(norm)):
+        if key in keys:
+            alts = [a.strip() for a in keys[key] if a and a.strip()]
+            alts = [a for a in alts if len(a.split()) <= MAX_PHRASE_WORDS]
+            # An alias that contains the word itself («الدولة الإسلامية (داعش)») matches
+            # nothing the word does not: it would only cost a phrase query on every search.
+            words = {a: tuple(re.findall(r"\w+", normalize(a))) for a in alts}
+            alts = [a for a in alts if not {norm, key} & set(words[a])]
+            # Likewise an alias that contains another one («تنظيم الدولة الإسلامية» after
+            # «تنظيم الدولة»).
+            alts = [
+                a for a in alts if not any(b != a and _contains(words[a], words[b]) for b in alts)
+            ]
+            return alts[:MAX_EXPANSIONS_PER_WORD]
+    return []
+
+
+def _contains(words: tuple[str, ...], part: tuple[str, ...]) -> bool:
+    """Whether ``part`` occurs in ``words`` as consecutive words (and is shorter)."""
+    n = len(part)
+    return 0 < n < len(words) and any(words[i : i + n] == part for i in range(len(words) - n + 1))
+
+
+def _normalized_keys(expansions: Mapping[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    return {normalize(k): v for k, v in expansions.items()}
+
+
+def _compile_word(node: Word, request: SearchRequest) -> dict:
+    fields = EXACT_WORD_FIELDS if request.exact_only else WORD_FIELDS
+    query = _multi_match(node.text, fields, type="best_fields", tie_breaker=0.3, operator="and")
+    alternatives = _expansions_for(node.text, request.expansions)
+    if not alternatives:
+        return query
+    # Aliases are names: matched as exact phrases (precision), scored a little below the word.
+    should = [query] + [
+        _multi_match(a, PHRASE_FIELDS, type="phrase", boost=0.8) for a in alternatives
+    ]
+    return {"bool": {"should": should, "minimum_should_match": 1}}
+
+
+def _compile_prefix(node: Prefix) -> dict:
+    pieces = re.findall(r"\w+", normalize(node.text))
+    should = [
+        {"prefix": {f: {"value": term, "boost": boost}}}
+        for term in prefix_terms(node.text)
+        for f, boost in PREFIX_FIELDS.items()
+    ]
+    query: dict = {"bool": {"should": should, "minimum_should_match": 1}}
+    if len(pieces) > 1:  # "al-qa*": the leading pieces must be there too
+        query = {"bool": {"must": [_phrase(pieces[:-1]), query]}}
+    return query
+
+
+def _is_optional(node: Node) -> bool:
+    """A bare stop word (في، من، أو …) scores but does not restrict: the stemmed field drops it."""
+    return isinstance(node, Word) and normalize(node.text) in stopwords()
+
+
+def _compile(node: Node, request: SearchRequest) -> dict:
+    if isinstance(node, Word):
+        return _compile_word(node, request)
+    if isinstance(node, Phrase):
+        return _phrase(node.words)
+    if isinstance(node, Prefix):
+        return _compile_prefix(node)
+    if isinstance(node, Not):
+        return {
+            "bool": {
+                "must": [{"match_all": {}}],
+                "must_not": [_compile(node.child, request)],
+            }
+        }
+    if isinstance(node, Or):
+        return {
+            "bool": {
+                "should": [_compile(c, request) for c in node.children],
+                "minimum_should_match": 1,
+            }
+        }
+    # And
+    positives = [c for c in node.children if not isinstance(c, Not)]
+    negatives = [c.child for c in node.children if isinstance(c, Not)]
+    if request.exact_only:  # no stemming: every word typed is required as written
+        required, optional = positives, []
+    else:
+        required = [c for c in positives if not _is_optional(c)]
+        optional = [c for c in positives if _is_optional(c)]
+        if not required:  # a query of stop words only still has to match them
+            required, optional = optional, []
+    bool_: dict = {"must": [_compile(c, request) for c in required] or [{"match_all": {}}]}
+    if optional:
+        bool_["should"] = [_compile(c, request) for c in optional]
+    if negatives:
+        bool_["must_not"] = [_compile(c, request) for c in negatives]
+    return {"bool": bool_}
+
+
+def compile_text(request: SearchRequest) -> dict:
+    """The clause for ``q`` alone (``match_all`` for an empty query)."""
+    node = parse(request.q)
+    if node is None:
+        return {"match_all": {}}
+    if isinstance(node, Not):
+        node = And((node,))
+    return _compile(node, request)
+
+
+# ------------------------------------------------------------------------------------------------
+# The search
+# ------------------------------------------------------------------------------------------------
+
+
+def _date_range(request: SearchRequest) -> dict | None:
+    if request.date_from is None and request.date_to is None:
+        return None
+    rng: dict = {"format": "strict_date"}
+    if request.date_from is not None:
+        rng["gte"] = request.date_from.isoformat()
+    if request.date_to is not None:
+        # Inclusive to the end of the day: strictly before the next midnight (UTC).
+        rng["lt"] = (request.date_to + timedelta(days=1)).isoformat()
+    return {"range": {"sort_date": rng}}
+
+
+def _base_query(request: SearchRequest, *, with_facet_filters: bool) -> dict:
+    text = compile_text(request)
+    filters: list[dict] = []
+    date_range = _date_range(request)
+    if date_range:
+        filters.append(date_range)
+    if with_facet_filters:
+        filters.extend(facets.facet_filters(request))
+    if not filters:
+        return text
+    return {"bool": {"must": [text], "filter": filters}}
+
+
+def compile_query(request: SearchRequest) -> dict:
+    """The ``query`` clause that defines the full result set: text, dates and facet filters.
+
+    Self-contained (no aggs / sort / highlight / post_filter), so it can be stored in the
+    percolator for saved-search alerts or used for a count.
+    """
+    validate(request)
+    return _base_query(request, with_facet_filters=True)
+
+
+def _sort(request: SearchRequest) -> list:
+    order = request.effective_sort
+    if order == "oldest":
+        return [{"sort_date": {"order": "asc", "missing": "_last"}}, {"id": "asc"}]
+    newest = [{"sort_date": {"order": "desc", "missing": "_last"}}, {"id": "desc"}]
+    if order == "newest":
+        return newest
+    return [{"_score": "desc"}, *newest]
+
+
+def highlight_spec() -> dict:
+    """Title and body, on both the stemmed and the exact field.
+
+    ``matched_fields`` only works with the ``fvh`` highlighter, which needs term vectors on
+    every matched field; ``.exact`` has none, so both fields are highlighted by the unified
+    highlighter and ``hits.parse_hits`` merges their marks. ``encoder: html`` escapes the article
+    text, so the only markup in a fragment is ours.
+    """
+    body = {
+        "type": "unified",
+        "max_analyzer_offset": HIGHLIGHT_MAX_OFFSET,
+        "fragment_size": BODY_FRAGMENT_SIZE,
+        "number_of_fragments": BODY_FRAGMENTS,
+        "order": "score",
+    }
+    title = {
+        "type": "unified",
+        "max_analyzer_offset": HIGHLIGHT_MAX_OFFSET,
+        "number_of_fragments": 0,
+    }
+    return {
+        "encoder": "html",
+        "pre_tags": [MARK_OPEN],
+        "post_tags": [MARK_CLOSE],
+        "require_field_match": True,
+        "fields": {
+            "title": dict(title),
+            "title.exact": dict(title),
+            # the opening of the body when nothing matched (browsing, exclusions only)
+            "body": {**body, "no_match_size": BODY_FRAGMENT_SIZE},
+            "body.exact": dict(body),
+        },
+    }
+
+
+def compile_search(request: SearchRequest, *, aggs: bool = True, highlight: bool = True) -> dict:
+    """The full search body: query (text + dates), post_filter (facets), aggs, sort, highlight.
+
+    Facet filters go to ``post_filter`` so that each facet's counts can ignore its own selection
+    (disjunctive faceting, see :mod:`articles.search.facets`); hits are filtered by all of them.
+    """
+    validate(request)
+    body: dict = {
+        "query": _base_query(request, with_facet_filters=False),
+        "sort": _sort(request),
+        "from": (request.page - 1) * request.page_size,
+        "size": request.page_size,
+        "track_total_hits": True,
+        # Result lists show fragments; the full body stays in the index.
+        "_source": {"excludes": ["body", "content_hash"]},
+    }
+    post_filter = facets.post_filter(request)
+    if post_filter is not None:
+        body["post_filter"] = post_filter
+    if aggs:
+        body["aggs"] = facets.compile_aggs(request)
+    if request.collapse:
+        # One hit per story. Its copies come from compile_story_copies, one request for the
+        # whole page: collapse's inner_hits would run one search per result (most of a
+        # search's time on this engine).
+        body["collapse"] = {"field": "story"}
+    if highlight:
+        body["highlight"] = highlight_spec()
+    return body
+
+
+def compile_story_copies(request: SearchRequest, story_ids: list[int]) -> dict:
+    """The matching copies of these stories (the results of a collapsed page): per story, how
+    many articles match the request and the first of them (read by ``hits.parse_story_copies``).
+    """
+    stories = sorted(set(story_ids))
+    return {
+        "size": 0,
+        "track_total_hits": False,
+        "query": {
+            "bool": {"must": [compile_query(request)], "filter": [{"terms": {"story": stories}}]}
+        },
+        "aggs": story_copies_aggs(stories),
+    }
