@@ -16,6 +16,7 @@ from django.test import RequestFactory
 from django.utils import translation
 
 from articles.models import Article
+from articles.search.rules import MAX_RESULT_WINDOW
 from articles.templatetags.ctsearch_ui import hijri
 from articles.web.article_page import mark_terms, paragraphs
 from articles.web.export import neutralise
@@ -231,6 +232,94 @@ def test_parameter_errors_are_shown_not_500(researcher, ui_corpus):
     assert bad_query.status_code == 400
     assert "حرفين على الأقل" in bad_query.content.decode()
     assert "at least 2 letters" in page(researcher, "/en/", q="a*").content.decode()
+
+
+PAGE_SIZE_EN = "Results per page must be a whole number from 1 to 100."
+PAGE_SIZE_AR = "يجب أن يكون عدد النتائج في الصفحة عددًا صحيحًا من 1 إلى 100."
+PAGE_EN = "The page must be a whole number from 1 to 10000."
+PAGE_AR = "يجب أن يكون رقم الصفحة عددًا صحيحًا من 1 إلى 10000."
+DATE_EN = "Use a date written YYYY-MM-DD, for example 2015-08-01."
+DATE_AR = "اكتب التاريخ بالصيغة YYYY-MM-DD، مثل 2015-08-01."
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "english", "arabic"),
+    [
+        ("q=a&q=b", "q", "Give this only once.", "اذكر هذه القيمة مرة واحدة فقط."),
+        ("date_from=06/08/2015", "date_from", DATE_EN, DATE_AR),
+        ("date_to=2015-02-30", "date_to", DATE_EN, DATE_AR),
+        (
+            "date_from=2015-08-06&date_to=2015-08-01",
+            "date_from",
+            "The start date is after the end date.",
+            "تاريخ البداية بعد تاريخ النهاية.",
+        ),
+        (
+            "sort=best",
+            "sort",
+            "Choose relevance, newest or oldest.",
+            "اختر: الأكثر صلة أو الأحدث أو الأقدم.",
+        ),
+        ("page=x", "page", PAGE_EN, PAGE_AR),
+        ("page=10001", "page", PAGE_EN, PAGE_AR),
+        ("page_size=1000", "page_size", PAGE_SIZE_EN, PAGE_SIZE_AR),
+        ("page_size=ten", "page_size", PAGE_SIZE_EN, PAGE_SIZE_AR),
+        ("exact=maybe", "exact", "Use 1 (on) or 0 (off).", "استخدم 1 (تشغيل) أو 0 (إيقاف)."),
+        ("all_copies=maybe", "all_copies", "use 1 or 0", "use 1 or 0"),
+    ],
+)
+def test_parameter_messages_in_both_languages(query, field, english, arabic):
+    from django.http import QueryDict
+
+    from articles.web.state import parse_request
+
+    for language, expected in (("en", english), ("ar", arabic)):
+        with translation.override(language):
+            request, errors, _ = parse_request(QueryDict(query))
+        assert request is not None
+        assert errors == {field: expected}, language
+
+
+def test_result_window_notes_name_the_limit():
+    request = RequestFactory().get("/")
+    from django.contrib.auth.models import AnonymousUser
+
+    request.user = AnonymousUser()
+
+    class Response:
+        total = 12_345
+        total_stories = None
+        collapsed = False
+        page = 1
+        page_size = 20
+
+    result = {
+        "id": 1,
+        "title": "t",
+        "byline": "",
+        "source": {"key": "x", "label": "x"},
+        "published_at": "2015-08-06T00:00:00+00:00",
+        "sort_date": "2015-08-06T00:00:00+00:00",
+        "date_is_estimated": False,
+        "highlights": {"title": None, "body": []},
+        "tag_groups": [],
+        "story": {"size": 1, "other_outlets": []},
+    }
+    context = {
+        "response": Response(),
+        "results": [result],
+        "export_capped": True,
+        "pages": {"capped": True, "links": []},
+        "result_window": MAX_RESULT_WINDOW,
+    }
+    with translation.override("en"):
+        english = render_to_string("articles/search.html", context, request=request)
+    with translation.override("ar"):
+        arabic = render_to_string("articles/search.html", context, request=request)
+    assert "Downloads hold the first 10,000 results." in english
+    assert "Only the first 10,000 results can be paged through:" in english
+    assert "تحتوي التنزيلات على أول 10,000 نتيجة." in arabic
+    assert "لا يمكن تصفّح أكثر من أول 10,000 نتيجة:" in arabic
 
 
 def test_page_past_the_engine_window_is_explained(researcher, ui_corpus):
