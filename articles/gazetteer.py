@@ -188,7 +188,7 @@ _expansion_cache: tuple[str, dict[str, tuple[str, ...]]] | None = None
 
 def _alias_table(compiled: Gazetteer) -> dict[str, tuple[str, ...]]:
     """normalised one-word alias -> every alias of its entity (only unambiguous aliases)."""
-    from .arabic import normalize
+    from .text.arabic import normalize
 
     table: dict[str, tuple[str, ...]] = {}
     for entries in (compiled.actors, compiled.venues):
@@ -202,8 +202,8 @@ def _alias_table(compiled: Gazetteer) -> dict[str, tuple[str, ...]]:
 
 def expansions_for(q: str) -> dict[str, tuple[str, ...]]:
     """The alias expansions relevant to the words of query ``q`` (for SearchRequest)."""
-    from .arabic import normalize, strip_proclitics
     from .search.query import Not, Word, parse
+    from .text.arabic import normalize, strip_proclitics
 
     global _expansion_cache
     version_now, compiled = current(max_age=READ_MAX_AGE)

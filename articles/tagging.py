@@ -39,8 +39,8 @@ from typing import Any
 
 import ahocorasick
 
-from articles.arabic import PROTECTED_RX, exact_variants, normalize, strip_proclitics
-from articles.ingest.dates import _MONTHS, date_on_line, parse_arabic_date
+from articles.text.arabic import PROTECTED_RX, exact_variants, normalize, strip_proclitics
+from articles.text.dates import MONTHS, date_on_line, parse_arabic_date
 
 FACETS = ("actors", "venues", "places", "topics")
 
@@ -999,13 +999,13 @@ _FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي
 
 def _fold(text: str) -> str:
     # same length as the input: positions stay valid
-    from articles.arabic import to_western_digits
+    from articles.text.arabic import to_western_digits
 
     return to_western_digits(text).translate(_FOLD)
 
 
 def _month_rx() -> str:
-    names = sorted({_fold(n) for ns in _MONTHS.values() for n in ns}, key=len, reverse=True)
+    names = sorted({_fold(n) for ns in MONTHS.values() for n in ns}, key=len, reverse=True)
     return "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in names)
 
 

@@ -24,13 +24,13 @@ from django.utils.translation import get_language, get_language_bidi, gettext, n
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from . import arabic
 from .health import run_checks
 from .models import Article
 from .search.facets import FACETS
 from .search.params import ParamError, search_request_from_params
 from .search.query import MAX_RESULT_WINDOW, PageOutOfRange, SearchRequest, SearchRequestError
 from .search.service import Labels, SearchUnavailable, search
+from .text import arabic
 
 log = logging.getLogger(__name__)
 

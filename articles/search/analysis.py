@@ -64,7 +64,7 @@ phrase «"تنظيم الدولة"» matches «لتنظيم الدولة» / «�
 
 from __future__ import annotations
 
-from articles import arabic
+from articles.text import arabic
 
 STEMMED_ANALYZER = "ar_stem"
 EXACT_ANALYZER = "ar_exact"

@@ -457,7 +457,7 @@ def parse(q: str) -> Node | None:
 @cache
 def _arabic():
     try:
-        from articles import arabic
+        from articles.text import arabic
     except ImportError:  # pragma: no cover - the module is part of the project
         return None
     return arabic

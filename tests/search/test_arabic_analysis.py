@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from articles import arabic
 from articles.search.analysis import (
     ANALYSIS_SETTINGS,
     CHAR_FILTERS,
@@ -27,6 +26,7 @@ from articles.search.analysis_eval import (
     evaluate_builtin,
     evaluate_ours,
 )
+from articles.text import arabic
 from tests.search.arabic_cases import CASES, KNOWN_FAILURES
 
 DEFAULT_URL = "http://127.0.0.1:59200"
