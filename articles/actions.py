@@ -293,7 +293,7 @@ def gazetteer_changed(entry, *, previous_aliases: Iterable[str] = ()) -> None:
     facet = {"Actor": "actors", "Venue": "venues", "Topic": "topics"}[type(entry).__name__]
 
     def queue() -> None:
-        from . import gazetteer
+        from .enrichment import gazetteer
         from .tasks import retag_for_entry_task
 
         gazetteer.invalidate()  # this process's searches see the edit at once

@@ -15,8 +15,8 @@ from django.http import HttpRequest, JsonResponse
 from django.utils import translation
 from django.views.decorators.http import require_GET
 
-from . import gazetteer
-from .enrichment import final_tags
+from .enrichment import gazetteer
+from .enrichment.stored import final_tags
 from .models import Article
 from .search.params import ParamError, search_request_from_params
 from .search.query import PageOutOfRange, SearchRequestError

@@ -86,7 +86,8 @@ class Article(PostgresModel):
     tags = models.JSONField(default=dict, blank=True)
     tags_version = models.CharField(max_length=16, blank=True)
     event_dates = ArrayField(models.DateField(), default=list, blank=True)
-    # Near-duplicate story cluster: the smallest article id of the cluster (articles.dedup).
+    # Near-duplicate story cluster: the smallest article id of the cluster
+    # (articles.enrichment.dedup).
     story_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     minhash = models.BinaryField(null=True, blank=True, editable=False)
 

@@ -24,6 +24,8 @@ from django.utils.translation import get_language, get_language_bidi, gettext, n
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from .enrichment import gazetteer
+from .enrichment.stored import final_tags
 from .health import run_checks
 from .models import Article
 from .search.facets import FACETS
@@ -155,12 +157,7 @@ def request_error_message(problem: SearchRequestError) -> str:
 
 def expansions(q: str) -> dict:
     """Alias expansions of the query's names (the gazetteer), as the JSON API uses them."""
-    try:
-        from . import gazetteer
-    except ImportError:  # pragma: no cover - enrichment not installed
-        return {}
-    expand = getattr(gazetteer, "expansions_for", None)
-    return expand(q) if expand and q.strip() else {}
+    return gazetteer.expansions_for(q) if q.strip() else {}
 
 
 def parse_request(params: QueryDict) -> tuple[SearchRequest | None, dict[str, str], QueryDict]:
@@ -615,12 +612,7 @@ def article_tags(article: Article, labels: Labels, document: dict) -> list[dict]
     stored = getattr(article, "tags", None)
     found = None
     if stored is not None:
-        try:
-            from .enrichment import final_tags
-
-            found = final_tags(stored, article.tag_overrides.all())
-        except (ImportError, AttributeError):  # pragma: no cover - enrichment not installed
-            found = None
+        found = final_tags(stored, article.tag_overrides.all())
     groups = []
     ar = is_arabic()
     for field, facet in TAG_KINDS:

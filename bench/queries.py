@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 
 from django.http import QueryDict
 
-from articles import gazetteer
+from articles.enrichment import gazetteer
 from articles.search.params import search_request_from_params
 from articles.search.query import SearchRequest
 

@@ -4,7 +4,7 @@ from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from articles.gazetteer import load_starter
+    from articles.enrichment.gazetteer import load_starter
 
     load_starter(
         apps.get_model("articles", "Actor"),

@@ -18,7 +18,7 @@ from opensearchpy.exceptions import (
     TransportError,
 )
 
-from .. import gazetteer
+from ..enrichment import gazetteer
 from ..models import Source
 from .client import get_client
 from .facets import parse_facets

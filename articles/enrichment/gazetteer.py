@@ -2,7 +2,7 @@
 
 The tables (Actor, Venue, Topic, ActorLink) are the truth curators edit in the admin; the
 starter set comes from ``articles.gazetteer_data``. ``current()`` compiles the tables into a
-``tagging.Gazetteer`` once and again only when they change (its version is a hash of the rows'
+``matcher.Gazetteer`` once and again only when they change (its version is a hash of the rows'
 update times), so every process tags with what curators last saved.
 """
 
@@ -15,8 +15,10 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Max
 
-from . import gazetteer_data as data
-from .tagging import Gazetteer
+from articles import gazetteer_data as data
+
+from . import entries
+from .matcher import Gazetteer
 
 _lock = threading.Lock()
 _cache: tuple[str, Gazetteer] | None = None
@@ -29,7 +31,7 @@ READ_MAX_AGE = 5.0
 
 def version() -> str:
     """Changes whenever a gazetteer row is added, edited or deleted."""
-    from .models import Actor, ActorLink, Topic, Venue
+    from ..models import Actor, ActorLink, Topic, Venue
 
     parts = []
     for model in (Actor, Venue, Topic):
@@ -60,7 +62,7 @@ def invalidate() -> None:
 
 
 def compile_tables() -> Gazetteer:
-    from .models import Actor, Topic, Venue
+    from ..models import Actor, Topic, Venue
 
     links: dict[int, dict[str, list[str]]] = {}
     actors = list(Actor.objects.select_related("place").prefetch_related("links__target"))
@@ -69,7 +71,7 @@ def compile_tables() -> Gazetteer:
             links.setdefault(actor.pk, {}).setdefault(link.relation, []).append(link.target.slug)
     return Gazetteer.from_data(
         [
-            data.Actor(
+            entries.Actor(
                 slug=a.slug,
                 kind=a.kind,
                 name_ar=a.name_ar,
@@ -82,7 +84,7 @@ def compile_tables() -> Gazetteer:
             for a in actors
         ],
         [
-            data.Venue(
+            entries.Venue(
                 slug=v.slug,
                 kind=v.kind,
                 name_ar=v.name_ar,
@@ -97,7 +99,7 @@ def compile_tables() -> Gazetteer:
             for v in Venue.objects.prefetch_related("states")
         ],
         [
-            data.Topic(
+            entries.Topic(
                 slug=t.slug,
                 name_ar=t.name_ar,
                 name_en=t.name_en,
@@ -188,11 +190,11 @@ _expansion_cache: tuple[str, dict[str, tuple[str, ...]]] | None = None
 
 def _alias_table(compiled: Gazetteer) -> dict[str, tuple[str, ...]]:
     """normalised one-word alias -> every alias of its entity (only unambiguous aliases)."""
-    from .text.arabic import normalize
+    from ..text.arabic import normalize
 
     table: dict[str, tuple[str, ...]] = {}
-    for entries in (compiled.actors, compiled.venues):
-        for entry in entries.values():
+    for records in (compiled.actors, compiled.venues):
+        for entry in records.values():
             aliases = tuple(dict.fromkeys(a for a in entry.aliases if a))
             for alias in aliases:
                 if len(alias.split()) == 1:
@@ -202,8 +204,8 @@ def _alias_table(compiled: Gazetteer) -> dict[str, tuple[str, ...]]:
 
 def expansions_for(q: str) -> dict[str, tuple[str, ...]]:
     """The alias expansions relevant to the words of query ``q`` (for SearchRequest)."""
-    from .search.query import Not, Word, parse
-    from .text.arabic import normalize, strip_proclitics
+    from ..search.query import Not, Word, parse
+    from ..text.arabic import normalize, strip_proclitics
 
     global _expansion_cache
     version_now, compiled = current(max_age=READ_MAX_AGE)
