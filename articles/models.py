@@ -153,7 +153,8 @@ class IndexChange(models.Model):
 
 # -------------------------------------------------------------------------------------------
 # The gazetteer: who acts, where, about what. Curated in the admin; a starter set ships with
-# the app (migration 0002, from articles/gazetteer_data.py).
+# the app (articles/enrichment/data/starter_gazetteer.toml), loaded by migration 0003 (from
+# its frozen copy) and by `manage.py load_gazetteer`, which never changes an existing entry.
 # -------------------------------------------------------------------------------------------
 
 _slug_format = Q(slug__regex=r"^[a-z0-9][a-z0-9-]*$")

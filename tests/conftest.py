@@ -55,11 +55,11 @@ def delete_test_indices(client) -> None:
 def ensure_starter_gazetteer() -> None:
     """Tests that flush the database (transactional tests, live_server) also empty the tables
     the starter gazetteer migration filled; put it back before a test that may tag."""
-    from articles.enrichment.gazetteer import load_starter
-    from articles.models import Actor, ActorLink, Topic, Venue
+    from articles.enrichment.starter import load_starter
+    from articles.models import Actor
 
     if not Actor.objects.exists():
-        load_starter(Actor, ActorLink, Venue, Topic)
+        load_starter()
 
 
 @pytest.fixture(autouse=True)

@@ -83,7 +83,7 @@ class Gazetteer:
         """Compile a gazetteer from entry records (``entries.Actor`` / ``Venue`` / ``Topic``, or
         dicts with the same fields); ``blockers`` default to the starter gazetteer's."""
         if blockers is None:
-            from articles.gazetteer_data import BLOCKERS
+            from .starter import BLOCKERS
 
             blockers = BLOCKERS
         g = cls()

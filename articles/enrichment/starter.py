@@ -94,7 +94,6 @@ def load_starter(starter: StarterGazetteer | None = None, *, dry_run: bool = Fal
     from django.db import transaction
 
     from .. import models
-    from . import gazetteer
 
     starter = starter or _SHIPPED
     report = LoadReport()
@@ -159,6 +158,4 @@ def load_starter(starter: StarterGazetteer | None = None, *, dry_run: bool = Fal
             report.kept["topics"] += not created
         if dry_run:
             transaction.set_rollback(True)
-    if not dry_run and any(report.created.values()):
-        gazetteer.invalidate()
     return report

@@ -69,10 +69,13 @@ _DEFAULT: Gazetteer | None = None
 
 
 def default_gazetteer() -> Gazetteer:
-    """The gazetteer built from ``articles.gazetteer_data`` (built once per process)."""
+    """The gazetteer built from the starter data file (built once per process); ingest and
+    search use the curated tables instead (``gazetteer.current``)."""
     global _DEFAULT
     if _DEFAULT is None:
-        from articles import gazetteer_data as data
+        from . import starter
 
-        _DEFAULT = Gazetteer.from_data(data.ACTORS, data.VENUES, data.TOPICS, data.BLOCKERS)
+        _DEFAULT = Gazetteer.from_data(
+            starter.ACTORS, starter.VENUES, starter.TOPICS, starter.BLOCKERS
+        )
     return _DEFAULT

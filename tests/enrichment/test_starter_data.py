@@ -3,7 +3,6 @@ Pure Python: no database or services."""
 
 from __future__ import annotations
 
-import dataclasses
 import re
 
 import pytest
@@ -12,23 +11,6 @@ from articles.enrichment import starter
 from articles.enrichment.entries import Actor, Topic, Venue
 
 EXPECTED = {"actors": 147, "venues": 138, "topics": 22, "links": 82, "blockers": 39}
-
-
-def test_toml_equals_the_python_data_it_replaces():
-    from articles import gazetteer_data as data
-
-    assert list(starter.ACTORS) == data.ACTORS
-    assert list(starter.VENUES) == data.VENUES
-    assert list(starter.TOPICS) == data.TOPICS
-    assert starter.BLOCKERS == data.BLOCKERS
-    for ours, theirs in zip(
-        starter.ACTORS + starter.VENUES + starter.TOPICS,
-        data.ACTORS + data.VENUES + data.TOPICS,
-        strict=True,
-    ):
-        for f in dataclasses.fields(ours):
-            mine, python = getattr(ours, f.name), getattr(theirs, f.name)
-            assert type(mine) is type(python) and repr(mine) == repr(python), (ours.slug, f.name)
 
 
 def test_counts():

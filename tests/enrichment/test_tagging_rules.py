@@ -1,5 +1,5 @@
 """Rules of the gazetteer tagger (articles.enrichment) on crafted sentences, and the integrity of
-the starter gazetteer (articles.gazetteer_data). Pure Python: no database or services."""
+the starter gazetteer (articles.enrichment.starter). Pure Python: no database or services."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from articles import gazetteer_data as data
+from articles.enrichment import starter as data
 from articles.enrichment.matcher import Gazetteer
 from articles.enrichment.overrides import Override, curated
 from articles.enrichment.tagger import default_gazetteer, tag
