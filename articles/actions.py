@@ -288,7 +288,7 @@ def gazetteer_changed(entry: GazetteerEntry, *, previous_phrases: Iterable[str] 
     facet = entry.tag_facet
 
     def announce() -> None:
-        from . import gazetteer
+        from .enrichment import gazetteer
 
         gazetteer.invalidate()
         gazetteer_entry_changed.send(

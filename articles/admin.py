@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import actions
-from .enrichment import final_tags
+from .enrichment.stored import final_tags
 from .models import Actor, ActorLink, Article, Source, TagOverride, Topic, Venue
 
 # A URL typed without a scheme is taken as https (Django 6's default, chosen now).

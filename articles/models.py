@@ -94,7 +94,8 @@ class Article(PostgresModel):
     tags = models.JSONField(default=dict, blank=True)
     tags_version = models.CharField(max_length=16, blank=True)
     event_dates = ArrayField(models.DateField(), default=list, blank=True)
-    # Near-duplicate story cluster: the smallest article id of the cluster (articles.dedup).
+    # Near-duplicate story cluster: the smallest article id of the cluster
+    # (articles.enrichment.dedup).
     story_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     minhash = models.BinaryField(null=True, blank=True, editable=False)
 
@@ -167,7 +168,8 @@ class IndexChange(models.Model):
 
 # -------------------------------------------------------------------------------------------
 # The gazetteer: who acts, where, about what. Curated in the admin; a starter set ships with
-# the app (migration 0003).
+# the app (articles/enrichment/data/starter_gazetteer.toml), loaded by migration 0003 (from
+# its frozen copy) and by `manage.py load_gazetteer`, which never changes an existing entry.
 # -------------------------------------------------------------------------------------------
 
 _slug_format = Q(slug__regex=r"^[a-z0-9][a-z0-9-]*$")

@@ -64,7 +64,7 @@ def request_index_drain() -> None:
 @shared_task(name="articles.retag_for_entry")
 def retag_for_entry_task(facet: str, slug: str, phrases: list[str]) -> int:
     """After a gazetteer edit: re-tag the articles that mention its names or carry its tag."""
-    from .enrichment import retag
+    from .enrichment.stored import retag
     from .models import Article
     from .search.lookup import article_ids_mentioning
 

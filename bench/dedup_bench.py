@@ -1,4 +1,4 @@
-"""Throughput and memory of near-duplicate clustering (articles.dedup) on SaudiNewsNet.
+"""Throughput and memory of near-duplicate clustering (articles.enrichment.dedup) on SaudiNewsNet.
 
 Plain script, not a test:
 
@@ -27,7 +27,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from articles import dedup  # noqa: E402
+from articles.enrichment import dedup  # noqa: E402
 
 
 def peak_rss_mb() -> float:

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 
 from django.http import QueryDict
 
-from articles import gazetteer
+from articles.enrichment import gazetteer
 from articles.search.request import SearchRequest, from_params
 
 WORDS = [

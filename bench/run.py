@@ -239,8 +239,8 @@ def bench_postgres_writes(sample: int = 5000) -> dict:
 
 def bench_tagging(limit: int = 20_000) -> dict:
     """The tagger alone (gazetteer matching, venues, topics, event dates) on stored articles."""
-    from articles import gazetteer
-    from articles.tagging import tag
+    from articles.enrichment import gazetteer
+    from articles.enrichment.tagger import tag
 
     _, compiled = gazetteer.current()
     texts = list(Article.objects.values_list("title", "body", "byline")[:limit])

@@ -55,18 +55,18 @@ def delete_test_indices(client) -> None:
 def ensure_starter_gazetteer() -> None:
     """Tests that flush the database (transactional tests, live_server) also empty the tables
     the starter gazetteer migration filled; put it back before a test that may tag."""
-    from articles.gazetteer import load_starter
-    from articles.models import Actor, ActorLink, Topic, Venue
+    from articles.enrichment.starter import load_starter
+    from articles.models import Actor
 
     if not Actor.objects.exists():
-        load_starter(Actor, ActorLink, Venue, Topic)
+        load_starter()
 
 
 @pytest.fixture(autouse=True)
 def _fresh_gazetteer_reads():
     """Searches may read a gazetteer up to READ_MAX_AGE seconds old; between tests the
     tables are rolled back, which in production terms is an edit long ago."""
-    from articles import gazetteer
+    from articles.enrichment import gazetteer
 
     gazetteer.invalidate()
 

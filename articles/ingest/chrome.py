@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from .dates import date_on_line
+from articles.text.dates import date_on_line
 
 # Horizontal whitespace variants (NBSP, thin spaces, ideographic space) become one space.
 # Zero-width joiners/non-joiners are left alone: they are part of the spelling in Persian/Urdu.

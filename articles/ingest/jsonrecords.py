@@ -28,7 +28,8 @@ from typing import IO, Any
 
 import ijson
 
-from .dates import parse_arabic_date
+from articles.text.dates import parse_arabic_date
+
 from .records import ArticleRecord, DateProvenance, Rejection
 from .textpage import date_to_datetime, derive_title
 

@@ -18,8 +18,10 @@ from pathlib import Path
 from django.conf import settings
 from django.db import DatabaseError, reset_queries
 
-from .. import actions, gazetteer
-from ..enrichment import StoryAssigner, enrichment_fields
+from .. import actions
+from ..enrichment import gazetteer
+from ..enrichment.stored import enrichment_fields
+from ..enrichment.stories import StoryAssigner
 from .readers import read_paths
 from .records import ArticleRecord, Rejection
 

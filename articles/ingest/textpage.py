@@ -26,8 +26,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from articles.text.dates import MAX_DATE_LINE, date_on_line
+
 from .chrome import BODY_PARAGRAPH, page_lines, strip_chrome
-from .dates import MAX_DATE_LINE, date_on_line, find_published_date
+from .dates import find_published_date
 from .records import ArticleRecord, DateProvenance
 
 TITLE_MAX = 120

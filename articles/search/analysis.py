@@ -8,11 +8,11 @@ Intended mapping::
 
 Only bundled modules are used (analysis-common: mapping / pattern_replace char filters,
 pattern_replace, pattern_capture, stop, stemmer_override token filters). The character
-normalisation and every regular expression come from :mod:`articles.arabic`, which applies the
+normalisation and every regular expression come from :mod:`articles.text.arabic`, which applies the
 same rules in Python (``normalize``, ``strip_proclitics``, ``stem_variants``, ``exact_variants``),
 so what the index does can be reproduced in tagging / dedup and is unit-tested against the engine.
 
-Design (see also the module docstring of :mod:`articles.search.arabic_lexicon`)
+Design (see also the module docstring of :mod:`articles.text.arabic_lexicon`)
 ---------------------------------------------------------------------------------
 Character level (both analyzers, ``mapping`` + ``pattern_replace`` char filters, offsets are
 corrected by Lucene so highlighting stays right):
@@ -48,7 +48,7 @@ How the index applies these rules (speed; the token streams are identical to the
 written, terms, offsets and positions, checked on 3,000 SaudiNewsNet articles and ~290,000
 distinct words): every token that a name / article-name / protected-word rule can touch, with
 any proclitic stack and ending, is looked up in one ``stemmer_override`` FST (``ar_protected``,
-``ar_x_protected``; tables from :func:`articles.arabic.protected_stem_table` /
+``ar_x_protected``; tables from :func:`articles.text.arabic.protected_stem_table` /
 ``protected_exact_table``) that gives its final term between FINAL_MARKs, so the remaining
 regexes need no alternation of ~130 literal words and no ``(?!protected$)`` guard; the nine suffix
 filters are one (``ar_suffix``) and the three number char filters one (``ar_num``). The Python
@@ -64,7 +64,7 @@ phrase «"تنظيم الدولة"» matches «لتنظيم الدولة» / «�
 
 from __future__ import annotations
 
-from articles import arabic
+from articles.text import arabic
 
 STEMMED_ANALYZER = "ar_stem"
 EXACT_ANALYZER = "ar_exact"

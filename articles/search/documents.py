@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..enrichment import facet_keys
+from ..enrichment.stored import facet_keys
 from ..models import Article
 from .facets import TAG_FACETS
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.utils.translation import get_language
 
-from .. import gazetteer
+from ..enrichment import gazetteer
 from ..models import Source
 from .facets import FACETS
 

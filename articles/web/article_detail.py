@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from articles.enrichment import final_tags
+from articles.enrichment.stored import final_tags
 from articles.models import Article
 from articles.search.facets import TAG_FACETS
 from articles.search.labels import Labels

@@ -18,7 +18,6 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
-from articles import arabic
 from articles.models import Article
 from articles.search.errors import SearchRequestError, SearchUnavailable
 from articles.search.facets import FACETS
@@ -26,6 +25,7 @@ from articles.search.labels import Labels
 from articles.search.language import query_words
 from articles.search.related import highlight_article, more_like_this
 from articles.search.request import is_true
+from articles.text import arabic
 
 from .access import search_page_access
 from .article_detail import TAG_FIELDS, article_tags, story_copies

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from django.http import QueryDict
 from django.utils.translation import get_language, gettext
 
-from articles import gazetteer
+from articles.enrichment import gazetteer
 from articles.search.errors import ErrorCode, ParamError, SearchRequestError
 from articles.search.request import STATE_PARAMS, SearchRequest, from_params
 from articles.search.rules import MAX_PAGE, MAX_PAGE_SIZE

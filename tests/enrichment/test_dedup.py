@@ -1,4 +1,5 @@
-"""Near-duplicate story clustering (articles.dedup): pure Python, no database or services."""
+"""Near-duplicate story clustering (articles.enrichment.dedup): pure Python, no database or
+services."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from articles import dedup
+from articles.enrichment import dedup
 from articles.ingest.textpage import parse_text_page
 
 from ..ingest.helpers import seed_text, shared_dir
@@ -83,7 +84,8 @@ def test_the_ingest_path_reproduces_datasketch_without_loading_it():
     assert dedup.DEFAULT_LSH_PARAMS == (lsh.b, lsh.r)
     # Signatures and the story index, in a fresh process, never import datasketch (nor SciPy).
     code = (
-        "import sys; from articles import dedup; dedup.StoryIndex().add(1, dedup.signature("
+        "import sys; from articles.enrichment import dedup; "
+        "dedup.StoryIndex().add(1, dedup.signature("
         "'نص تجريبي عن مكافحة الإرهاب في المنطقة ' * 5)); print('datasketch' in sys.modules)"
     )
     out = subprocess.run(

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
-from articles import actions, gazetteer
-from articles.enrichment import final_tags, retag
+from articles import actions
+from articles.enrichment import gazetteer
+from articles.enrichment.stored import final_tags, retag
 from articles.models import Actor, Article, TagOverride, Topic, Venue
 from articles.tasks import retag_for_entry_task
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from articles import dedup
-from articles.enrichment import StoryAssigner
+from articles.enrichment import dedup
+from articles.enrichment.stories import StoryAssigner
 from articles.models import Article
 from tests.factories import make_article
 

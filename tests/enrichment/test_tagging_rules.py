@@ -1,5 +1,5 @@
-"""Rules of the gazetteer tagger (articles.tagging) on crafted sentences, and the integrity of the
-starter gazetteer (articles.gazetteer_data). Pure Python: no database or services."""
+"""Rules of the gazetteer tagger (articles.enrichment) on crafted sentences, and the integrity of
+the starter gazetteer (articles.enrichment.starter). Pure Python: no database or services."""
 
 from __future__ import annotations
 
@@ -7,17 +7,13 @@ import datetime as dt
 
 import pytest
 
-from articles import gazetteer_data as data
-from articles.tagging import (
-    Gazetteer,
-    Override,
-    Tags,
-    curated,
-    default_gazetteer,
-    document_text,
-    expand_topic_ancestors,
-    tag,
-)
+from articles.enrichment import starter as data
+from articles.enrichment.matcher import Gazetteer
+from articles.enrichment.overrides import Override, curated
+from articles.enrichment.tagger import default_gazetteer, tag
+from articles.enrichment.tags import Tags
+from articles.enrichment.tokens import document_text
+from articles.enrichment.topics import expand_topic_ancestors
 
 
 @pytest.fixture(scope="module")

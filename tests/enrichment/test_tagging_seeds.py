@@ -1,4 +1,4 @@
-"""The five seed articles as ground truth for the gazetteer tagger (articles.tagging).
+"""The five seed articles as ground truth for the gazetteer tagger (articles.enrichment).
 
 For each seed, what a careful reader finds is written down here: required actors / topics must
 all be found, and everything found must be required or acceptable (so a wrong tag fails the
@@ -26,7 +26,9 @@ from pathlib import Path
 
 import pytest
 
-from articles.tagging import Tags, default_gazetteer, document_text, tag
+from articles.enrichment.tagger import default_gazetteer, tag
+from articles.enrichment.tags import Tags
+from articles.enrichment.tokens import document_text
 
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 

@@ -2,7 +2,8 @@ import datetime as dt
 
 import pytest
 
-from articles.ingest.dates import find_published_date, parse_arabic_date
+from articles.ingest.dates import find_published_date
+from articles.text.dates import parse_arabic_date
 
 from .helpers import seed_text
 

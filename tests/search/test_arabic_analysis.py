@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from articles import arabic
 from articles.search.analysis import (
     ANALYSIS_SETTINGS,
     CHAR_FILTERS,
     EXACT_ANALYZER,
     STEMMED_ANALYZER,
 )
+from articles.text import arabic
 from bench.analysis_eval import (
     INDEX_PREFIX,
     comparison_table,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from articles.arabic import (
+from articles.text.arabic import (
     exact_variants,
     light_stem,
     normalize,
@@ -171,7 +171,7 @@ def test_stacks_spell_out_the_stack_patterns():
     import itertools
     import re
 
-    from articles import arabic
+    from articles.text import arabic
 
     for pattern, stacks in (
         (arabic.STACK_ANY, arabic.STACKS_ANY),
@@ -204,7 +204,7 @@ def test_engine_suffix_rule_equals_light_stem():
     """The single suffix filter of the engine strips exactly what the nine rules strip."""
     import re
 
-    from articles import arabic
+    from articles.text import arabic
 
     rx = re.compile(arabic.ENGINE_SUFFIX_RULE[0])
     bad = [w for w in _suffix_samples() if rx.sub("", w) != light_stem.__wrapped__(w)]
@@ -214,7 +214,7 @@ def test_engine_suffix_rule_equals_light_stem():
 def test_engine_suffix_rule_skips_marked_tokens():
     import re
 
-    from articles import arabic
+    from articles.text import arabic
 
     rx = re.compile(arabic.ENGINE_SUFFIX_RULE[0])
     fm = arabic.FINAL_MARK
@@ -222,7 +222,7 @@ def test_engine_suffix_rule_skips_marked_tokens():
 
 
 def test_protected_tables_follow_the_rules():
-    from articles import arabic
+    from articles.text import arabic
 
     stem = arabic.protected_stem_table()
     exact = arabic.protected_exact_table()
@@ -245,7 +245,7 @@ def test_engine_number_rule_equals_number_rules():
     import itertools
     import re
 
-    from articles import arabic
+    from articles.text import arabic
 
     pattern, replacement = arabic.ENGINE_NUMBER_RULE
     assert replacement == "$1$2$3"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from articles.enrichment import rebuild_stories
+from articles.enrichment.stories import rebuild_stories
 
 
 class Command(BaseCommand):

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.models import Article
+from articles.models import Actor, Article
 
 
 class Command(BaseCommand):
@@ -27,6 +27,12 @@ class Command(BaseCommand):
         present = [(path, source) for path, source in inputs if path.is_dir()]
         if not present:
             raise CommandError(f"no demo data under {shared} (expected seeds/ and corpora/)")
+
+        if not Actor.objects.exists():
+            # A flushed database lost the rows migration 0003 wrote: put the starter gazetteer
+            # back before anything is tagged. A gazetteer that is there is left alone, so the
+            # entries curators deleted stay deleted.
+            call_command("load_gazetteer", stdout=self.stdout)
 
         stamp = settings.VAR_DIR / "demo-loaded"
         fingerprint = self.fingerprint([path for path, _ in present])

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from articles import gazetteer
-from articles.enrichment import retag
+from articles.enrichment import gazetteer
+from articles.enrichment.stored import retag
 from articles.models import Article
 
 

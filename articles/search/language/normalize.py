@@ -1,7 +1,7 @@
 """The index analyzers' rules, applied to input the engine does *not* analyse.
 
 Prefix queries and expansion keys reach the engine as they are written, so they are normalised
-here the way ``articles.arabic`` (the Python twin of the analyzers) normalises indexed text.
+here the way ``articles.text.arabic`` (the Python twin of the analyzers) normalises indexed text.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from articles import arabic
+from articles.text import arabic
 
 from ..rules import MIN_PREFIX_LETTERS
 

@@ -18,7 +18,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from articles.search import arabic_lexicon as lex
+from articles.text import arabic_lexicon as lex
 
 # Arabic-Indic (U+0660–U+0669) and Persian/Urdu (U+06F0–U+06F9) digits to ASCII.
 _DIGITS = {ord(c): str(i) for i, c in enumerate("٠١٢٣٤٥٦٧٨٩")}

@@ -1,77 +1,19 @@
-"""Enrichment of stored articles: tags with evidence, event dates, story clusters.
+"""Story clusters of stored articles: near-duplicates share a story id.
 
-The pure parts live in ``articles.tagging`` (gazetteer matching) and ``articles.dedup``
-(MinHash clustering); this module feeds them from and back into the database. Ingestion calls
-``enrichment_fields`` for each new or changed article and ``StoryAssigner.assign`` after each
-batch; curators' TagOverride rows are applied on top of the automatic tags whenever the final
-tags are needed (the search document, the article page), so a re-tagging never undoes them.
+The clustering itself is pure (``dedup``: MinHash signatures and the LSH ``StoryIndex``); this
+module loads stored signatures, assigns new articles at ingest (``StoryAssigner``) and
+reclusters the whole archive (``rebuild_stories``), writing story ids through
+``articles.actions``.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 
 import numpy as np
 from django.conf import settings
 
 from . import dedup
-from .tagging import FACETS, Gazetteer, Override, TagHit, Tags, curated, tag
-
-# Which tag lists are search facets (places are recorded, but only venues are a facet).
-SEARCH_FACETS = {"actors": "actors", "venues": "venues", "topics": "topics"}
-
-
-def enrichment_fields(
-    title: str, body: str, byline: str, gazetteer: Gazetteer, version: str
-) -> dict:
-    """The Article columns enrichment fills for this text."""
-    tags = tag(title, body, gazetteer, byline=byline)
-    # Through JSON once, so what is compared later is exactly what PostgreSQL gives back.
-    stored = json.loads(json.dumps(tags.to_dict(), ensure_ascii=False))
-    event_dates = sorted(set(tags.event_dates))
-    stored.pop("event_dates", None)
-    stored.pop("event_date_details", None)  # the dates are a column; their evidence too long
-    return {
-        "tags": stored,
-        "tags_version": version,
-        "event_dates": event_dates,
-        "minhash": dedup.signature_to_bytes(dedup.signature(title + "\n" + body)),
-    }
-
-
-def _tags_from_stored(stored: dict) -> Tags:
-    tags = Tags()
-    for facet in FACETS:
-        setattr(
-            tags,
-            facet,
-            [
-                TagHit(
-                    slug=hit["slug"],
-                    spans=[tuple(span) for span in hit.get("spans", [])],
-                    evidence=list(hit.get("evidence", [])),
-                    source=hit.get("source", "auto"),
-                )
-                for hit in stored.get(facet, [])
-            ],
-        )
-    return tags
-
-
-def final_tags(stored: dict, overrides: Iterable) -> Tags:
-    """Automatic tags with the curators' additions and removals applied."""
-    decisions = [
-        Override(facet=o.facet, slug=o.slug, action=o.action, note=getattr(o, "note", ""))
-        for o in overrides
-    ]
-    return curated(_tags_from_stored(stored or {}), decisions)
-
-
-def facet_keys(stored: dict, overrides: Iterable) -> dict[str, list[str]]:
-    """{"actors": [...], "venues": [...], "topics": [...]} as the search index should see it."""
-    tags = final_tags(stored, overrides)
-    return {facet: sorted(tags.slugs(facet)) for facet in SEARCH_FACETS}
 
 
 class StoryAssigner:
@@ -89,7 +31,7 @@ class StoryAssigner:
         self._index: dedup.StoryIndex | None = None
 
     def _load(self) -> dedup.StoryIndex:
-        from .models import Article
+        from ..models import Article
 
         rows = list(
             Article.objects.exclude(minhash=None)
@@ -106,7 +48,7 @@ class StoryAssigner:
 
     def _trim(self) -> None:
         """Keep the newest ``window`` articles, with the story ids they already have."""
-        from . import actions
+        from .. import actions
 
         before = self._index.stories()
         self._index = self._index.newest(self.window)
@@ -119,8 +61,8 @@ class StoryAssigner:
     def assign(self, article_ids: Iterable[int], *, queued: bool = False) -> list[int]:
         """Cluster these articles; returns the ids whose story changed (to re-index).
         ``queued``: the articles' own index changes are already recorded (a new article)."""
-        from . import actions
-        from .models import Article
+        from .. import actions
+        from ..models import Article
 
         if self._index is None:
             self._index = self._load()
@@ -156,8 +98,8 @@ def _ids_and_signatures(rows: list[tuple]) -> tuple[np.ndarray, np.ndarray]:
 
 def rebuild_stories() -> int:
     """Recluster every article from its stored signature; returns how many changed story."""
-    from . import actions
-    from .models import Article
+    from .. import actions
+    from ..models import Article
 
     rows = list(
         Article.objects.exclude(minhash=None)
@@ -170,27 +112,3 @@ def rebuild_stories() -> int:
     stories = dedup.StoryIndex.build(*_ids_and_signatures(rows)).stories()
     changed = {pk: stories[pk] for pk, _, current in rows if stories.get(pk) != current}
     return len(actions.set_stories(changed, {}))
-
-
-RETAG_BATCH = 500
-
-
-def retag(article_ids: Iterable[int]) -> tuple[int, int]:
-    """Re-run the tagger with the current gazetteer; returns (articles seen, tags changed)."""
-    from . import actions, gazetteer
-    from .models import Article
-
-    version, compiled = gazetteer.current()
-    ids = list(article_ids)
-    seen = changed = 0
-    for start in range(0, len(ids), RETAG_BATCH):
-        chunk = Article.objects.filter(pk__in=ids[start : start + RETAG_BATCH]).values_list(
-            "pk", "title", "body", "byline"
-        )
-        fields = {
-            pk: enrichment_fields(title, body, byline, compiled, version)
-            for pk, title, body, byline in chunk
-        }
-        seen += len(fields)
-        changed += len(actions.save_enrichment(fields))
-    return seen, changed

@@ -1,8 +1,9 @@
-"""Curated Arabic word lists used by the index analysis (``articles.search.analysis``) and by the
-Python mirror of that analysis (``articles.arabic``).
+"""Curated Arabic word lists behind ``articles.text.arabic``: its proclitic guards (which search
+and the tagger both rely on) and the tables the index analysis (``articles.search.analysis``) is
+generated from.
 
 Plain data only: no imports, no Django. Words are written in ordinary spelling (hamza, ة, ى ...);
-``articles.arabic`` normalises them exactly like the analyzers do, so keep them readable.
+``articles.text.arabic`` normalises them exactly like the analyzers do, so keep them readable.
 
 Sources / reasoning
 -------------------
@@ -12,7 +13,7 @@ Sources / reasoning
   (``arabic_stem``) and our proclitic rules to see which ones it damages.
 * A word only belongs here when the generic rules get it wrong; the rules themselves (proclitic
   stripping with length and "short stem" guards, Lucene-order suffix stripping) live in
-  ``articles.arabic``.
+  ``articles.text.arabic``.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ cluster of near-duplicates.
 Pipeline, all pure Python + numpy (no Django, no OpenSearch):
 
 1. ``shingles(text)``: word ``SHINGLE_N``-grams over the tokens of
-   ``articles.arabic.normalize(text)`` (lowercased, punctuation dropped), so spelling variants
+   ``articles.text.arabic.normalize(text)`` (lowercased, punctuation dropped), so spelling variants
    that the search layer already treats as equal (أ/ا, ة/ه, digits, tashkeel) do not count as
    edits.
 2. ``signature(text)``: a ``NUM_PERM``-value MinHash (datasketch, scheme ``affine32``, seed
@@ -44,7 +44,7 @@ import numpy as np
 if TYPE_CHECKING:
     from datasketch import LeanMinHash, MinHash
 
-from articles.arabic import normalize
+from articles.text.arabic import normalize
 
 #: Words per shingle. 5-grams: a shared 5-word sequence is rare between unrelated news
 #: articles even in formulaic Saudi/agency prose («خادم الحرمين الشريفين الملك سلمان» is one
@@ -80,7 +80,7 @@ _TOKEN = re.compile(r"[^\W_]+")
 
 
 def tokens(text: str) -> list[str]:
-    """Word tokens of the normalised text (``articles.arabic.normalize``), lowercased."""
+    """Word tokens of the normalised text (``articles.text.arabic.normalize``), lowercased."""
     if not text:
         return []
     return _TOKEN.findall(normalize(text).lower())

@@ -1,9 +1,11 @@
-"""The gazetteer as the tagger sees it, built from the curated tables.
+"""The gazetteer as the tagger sees it, built from the curated tables; alias expansion.
 
 The tables (Actor, Venue, Topic, ActorLink) are the truth curators edit in the admin; the
-starter set comes from ``articles.gazetteer_data``. ``current()`` compiles the tables into a
-``tagging.Gazetteer`` once and again only when they change (its version is a hash of the rows'
-update times), so every process tags with what curators last saved.
+starter set comes from the starter data file (``starter``), as do the blocker phrases.
+``current()`` compiles the tables into a ``matcher.Gazetteer`` once and again only when they
+change (its version is a hash of the rows' update times), so every process tags with what
+curators last saved. ``expansions_for`` gives search the other names of the entities a query
+names.
 """
 
 from __future__ import annotations
@@ -11,12 +13,11 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
-from dataclasses import dataclass
 
 from django.db.models import Count, Max
 
-from . import gazetteer_data as data
-from .tagging import Gazetteer
+from . import entries, starter
+from .matcher import Gazetteer
 
 _lock = threading.Lock()
 _cache: tuple[str, Gazetteer] | None = None
@@ -29,7 +30,7 @@ READ_MAX_AGE = 5.0
 
 def version() -> str:
     """Changes whenever a gazetteer row is added, edited or deleted."""
-    from .models import Actor, ActorLink, Topic, Venue
+    from ..models import Actor, ActorLink, Topic, Venue
 
     parts = []
     for model in (Actor, Venue, Topic):
@@ -60,7 +61,8 @@ def invalidate() -> None:
 
 
 def compile_tables() -> Gazetteer:
-    from .models import Actor, Topic, Venue
+    """The curated tables as the tagger's gazetteer (blockers from the starter file)."""
+    from ..models import Actor, Topic, Venue
 
     links: dict[int, dict[str, list[str]]] = {}
     actors = list(Actor.objects.select_related("place").prefetch_related("links__target"))
@@ -69,7 +71,7 @@ def compile_tables() -> Gazetteer:
             links.setdefault(actor.pk, {}).setdefault(link.relation, []).append(link.target.slug)
     return Gazetteer.from_data(
         [
-            data.Actor(
+            entries.Actor(
                 slug=a.slug,
                 kind=a.kind,
                 name_ar=a.name_ar,
@@ -82,7 +84,7 @@ def compile_tables() -> Gazetteer:
             for a in actors
         ],
         [
-            data.Venue(
+            entries.Venue(
                 slug=v.slug,
                 kind=v.kind,
                 name_ar=v.name_ar,
@@ -97,7 +99,7 @@ def compile_tables() -> Gazetteer:
             for v in Venue.objects.prefetch_related("states")
         ],
         [
-            data.Topic(
+            entries.Topic(
                 slug=t.slug,
                 name_ar=t.name_ar,
                 name_en=t.name_en,
@@ -107,76 +109,8 @@ def compile_tables() -> Gazetteer:
             )
             for t in Topic.objects.select_related("parent")
         ],
-        data.BLOCKERS,
+        starter.BLOCKERS,
     )
-
-
-@dataclass
-class LoadReport:
-    actors: int = 0
-    venues: int = 0
-    topics: int = 0
-    links: int = 0
-
-
-def load_starter(Actor, ActorLink, Venue, Topic) -> LoadReport:
-    """Add the starter entries that are missing; never overwrite what curators changed.
-
-    Takes the model classes so that a data migration can pass its historical models.
-    """
-    report = LoadReport()
-    venues = {}
-    for v in data.VENUES:
-        venues[v.slug], created = Venue.objects.get_or_create(
-            slug=v.slug,
-            defaults={
-                "kind": v.kind,
-                "name_ar": v.name_ar,
-                "name_en": v.name_en,
-                "aliases": list(v.aliases),
-                "ambiguous": list(v.ambiguous),
-                "country": v.country or "",
-                "latitude": v.lat,
-                "longitude": v.lon,
-            },
-        )
-        report.venues += created
-    actors = {}
-    for a in data.ACTORS:
-        actors[a.slug], created = Actor.objects.get_or_create(
-            slug=a.slug,
-            defaults={
-                "kind": a.kind,
-                "name_ar": a.name_ar,
-                "name_en": a.name_en,
-                "aliases": list(a.aliases),
-                "ambiguous": list(a.ambiguous),
-                "place": venues.get(a.place) if a.place else None,
-            },
-        )
-        report.actors += created
-    for a in data.ACTORS:
-        for relation, targets in (a.links or {}).items():
-            for target in targets:
-                if target in actors:
-                    _, created = ActorLink.objects.get_or_create(
-                        actor=actors[a.slug], relation=relation, target=actors[target]
-                    )
-                    report.links += created
-    topics = {}
-    for t in data.TOPICS:  # parents come before children in the data
-        topics[t.slug], created = Topic.objects.get_or_create(
-            slug=t.slug,
-            defaults={
-                "name_ar": t.name_ar,
-                "name_en": t.name_en,
-                "parent": topics.get(t.parent) if t.parent else None,
-                "cues": list(t.cues),
-                "cue_sets": [[list(group) for group in s] for s in t.cue_sets],
-            },
-        )
-        report.topics += created
-    return report
 
 
 # -------------------------------------------------------------------------------------------
@@ -188,11 +122,11 @@ _expansion_cache: tuple[str, dict[str, tuple[str, ...]]] | None = None
 
 def _alias_table(compiled: Gazetteer) -> dict[str, tuple[str, ...]]:
     """normalised one-word alias -> every alias of its entity (only unambiguous aliases)."""
-    from .arabic import normalize
+    from ..text.arabic import normalize
 
     table: dict[str, tuple[str, ...]] = {}
-    for entries in (compiled.actors, compiled.venues):
-        for entry in entries.values():
+    for records in (compiled.actors, compiled.venues):
+        for entry in records.values():
             aliases = tuple(dict.fromkeys(a for a in entry.aliases if a))
             for alias in aliases:
                 if len(alias.split()) == 1:
@@ -202,8 +136,8 @@ def _alias_table(compiled: Gazetteer) -> dict[str, tuple[str, ...]]:
 
 def expansions_for(q: str) -> dict[str, tuple[str, ...]]:
     """The alias expansions relevant to the words of query ``q`` (for SearchRequest)."""
-    from .arabic import normalize, strip_proclitics
-    from .search.language import Not, Word, parse
+    from ..search.language import Not, Word, parse
+    from ..text.arabic import normalize, strip_proclitics
 
     global _expansion_cache
     version_now, compiled = current(max_age=READ_MAX_AGE)
