@@ -41,6 +41,7 @@ apt_install() {
   command -v curl >/dev/null || missing+=(curl)
   command -v msgfmt >/dev/null || missing+=(gettext)
   command -v chromium >/dev/null || missing+=(chromium)
+  command -v npm >/dev/null || missing+=(npm)
   if ((${#missing[@]})); then
     [ "$(id -u)" = 0 ] || die "missing ${missing[*]}; run as root or install them with apt-get"
     say "installing from Debian: ${missing[*]}"
@@ -65,10 +66,23 @@ opensearch_install() {
   echo "$want" >"$stamp"
 }
 
+# axe-core (Deque's accessibility rules engine) for the browser tests' WCAG 2 AA checks, from
+# the npm registry into the git-ignored .cache/ (pinned: a new rule must not fail CI unasked).
+AXE_VERSION=4.10.3
+axe_install() {
+  local dir="$ROOT/.cache/axe-core-$AXE_VERSION"
+  [ -f "$dir/node_modules/axe-core/axe.min.js" ] && return
+  say "fetching axe-core $AXE_VERSION from the npm registry (first run only)"
+  mkdir -p "$dir"
+  npm install --silent --no-audit --no-fund --prefix "$dir" "axe-core@$AXE_VERSION" >"$LOG/axe-install.log" 2>&1 ||
+    { tail -20 "$LOG/axe-install.log" >&2; die "could not install axe-core (log: var/log/axe-install.log)"; }
+}
+
 install_all() {
   mkdir -p "$LOG" "$RUN"
   apt_install
   opensearch_install
+  axe_install
 }
 
 # ------------------------------------------------------------------------------- postgresql ---

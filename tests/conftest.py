@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+# The browser fixture (Debian's chromium) for every suite with pages.
+pytest_plugins = ["tests.browser"]
+
 REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("CTSEARCH_SHARED", REPO.parent / "shared"))
 

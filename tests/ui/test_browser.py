@@ -9,61 +9,19 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import shutil
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 
 from articles.models import Article
+from tests.browser import assert_accessible, needs_chromium, playwright_api, screenshot
 
-playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
-
-CHROMIUM = os.environ.get("CTSEARCH_CHROMIUM", "/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 Q = "داعش"
 
 
-def screenshot(page, name: str) -> None:
-    """The visible viewport to var/screenshots/, for a person to look at."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / name), full_page=False)
-
-
-pytestmark = pytest.mark.skipif(
-    not (Path(CHROMIUM).exists() or shutil.which("chromium")),
-    reason="Debian's chromium is not installed (ops/services.sh installs it)",
-)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    # Playwright's sync API keeps an asyncio loop in this thread; the test's own ORM calls are
-    # synchronous and safe (Playwright's own documented setting for Django tests).
-    before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with playwright_api.sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            yield browser
-            browser.close()
-    finally:
-        if before is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
+pytestmark = needs_chromium
 
 
 @pytest.fixture
@@ -342,3 +300,32 @@ def test_forms_work_without_javascript(browser, live_server, restored_corpus, se
         expect(page.locator(".facet-more[open]").first).to_be_visible()
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("prefix", ["", "/en"])
+def test_pages_pass_axe_wcag_2_aa(page, live_server, prefix):
+    """axe-core finds no WCAG 2 A/AA violation on any page a researcher sees, in either
+    language: search with results, facets and chart; no results; a bad query; an article;
+    the login form."""
+    article = Article.objects.filter(source__slug="seeds").order_by("id").first()
+    checks = {
+        "search": url(live_server, f"{prefix}/"),
+        "empty search": url(live_server, f"{prefix}/", q=None),
+        "no results": url(live_server, f"{prefix}/", q="كلمةغيرموجودةأبدا"),
+        "bad parameters": url(live_server, f"{prefix}/", date_from="2015-13-40", sort="x"),
+        "article": url(live_server, f"{prefix}/articles/{article.pk}"),
+        "login": f"{live_server.url}{prefix}/accounts/login/",
+    }
+    for what, address in checks.items():
+        page.goto(address)
+        assert_accessible(page, f"{what} ({prefix or '/'})")
+
+
+def test_the_axe_check_catches_a_violation(browser):
+    """The check above is live: a form field without a label and an image without text fail."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_content('<html lang="en"><title>t</title><main><img src="x.png"><input></main>')
+    with pytest.raises(AssertionError, match="image-alt"):
+        assert_accessible(page, "a page made to fail")
+    context.close()
