@@ -7,6 +7,7 @@ from django.utils.translation import ngettext
 
 from . import actions
 from .enrichment.stored import final_tags
+from .enrichment.tags import FACETS as TAG_FIELDS
 from .models import Actor, ActorLink, Article, Source, TagOverride, Topic, Venue
 
 # A URL typed without a scheme is taken as https (Django 6's default, chosen now).
@@ -94,7 +95,7 @@ class ArticleAdmin(admin.ModelAdmin):
     def tags_with_evidence(self, article: Article) -> str:
         tags = final_tags(article.tags, article.tag_overrides.all())
         rows = []
-        for facet in ("actors", "venues", "places", "topics"):
+        for facet in TAG_FIELDS:
             for hit in getattr(tags, facet):
                 evidence = " · ".join(hit.evidence[:3])
                 rows.append(

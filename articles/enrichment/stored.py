@@ -19,7 +19,6 @@ from .tagger import tag
 from .tags import FACETS, TagHit, Tags
 
 # Which tag lists are search facets (places are recorded, but only venues are a facet).
-SEARCH_FACETS = {"actors": "actors", "venues": "venues", "topics": "topics"}
 
 
 def enrichment_fields(
@@ -68,10 +67,11 @@ def final_tags(stored: dict, overrides: Iterable) -> Tags:
     return curated(_tags_from_stored(stored or {}), decisions)
 
 
-def facet_keys(stored: dict, overrides: Iterable) -> dict[str, list[str]]:
-    """{"actors": [...], "venues": [...], "topics": [...]} as the search index should see it."""
+def tag_keys(stored: dict, overrides: Iterable) -> dict[str, list[str]]:
+    """The final tags' slugs by field ({"actors": [...], "venues": [...], ...}); the search
+    index picks the fields it facets on."""
     tags = final_tags(stored, overrides)
-    return {facet: sorted(tags.slugs(facet)) for facet in SEARCH_FACETS}
+    return {field: sorted(tags.slugs(field)) for field in FACETS}
 
 
 RETAG_BATCH = 500

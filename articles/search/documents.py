@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..enrichment.stored import facet_keys
+from ..enrichment.stored import tag_keys
 from ..models import Article
 from .facets import TAG_FACETS
 
@@ -11,7 +11,7 @@ def article_document(article: Article) -> dict:
     """The search document of a visible article (select ``source`` and prefetch
     ``tag_overrides``: the facets are the automatic tags with curators' decisions applied)."""
     published = article.published_at
-    facets = facet_keys(article.tags, article.tag_overrides.all())
+    tags = tag_keys(article.tags, article.tag_overrides.all())
     return {
         "id": article.pk,
         "title": article.title,
@@ -24,7 +24,7 @@ def article_document(article: Article) -> dict:
         "published_at": published.isoformat() if published else None,
         "sort_date": (published or article.collected_at).isoformat(),
         "date_is_estimated": article.date_is_estimated,
-        **{facet.field: facets[facet.field] for facet in TAG_FACETS},
+        **{facet.field: tags[facet.field] for facet in TAG_FACETS},
         # Articles outside any cluster are their own story (collapse needs a value).
         "story": article.story_id or article.pk,
         "content_hash": article.content_hash,

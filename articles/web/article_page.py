@@ -25,6 +25,7 @@ from articles.search.labels import Labels
 from articles.search.language import query_words
 from articles.search.related import highlight_article, more_like_this
 from articles.search.request import is_true
+from articles.search.rules import MARK_CLOSE, MARK_OPEN
 from articles.text import arabic
 
 from .access import search_page_access
@@ -57,7 +58,7 @@ def mark_terms(text: str, q: str) -> str:
         forms = set(arabic.stem_variants(arabic.normalize(match.group(0))))
         if forms & wanted:
             out.append(html.escape(text[pos : match.start()]))
-            out.append(f"<mark>{html.escape(match.group(0))}</mark>")
+            out.append(f"{MARK_OPEN}{html.escape(match.group(0))}{MARK_CLOSE}")
             pos = match.end()
     out.append(html.escape(text[pos:]))
     return "".join(out)
@@ -71,17 +72,17 @@ def paragraphs(marked: str) -> list[str]:
         if not line.strip():
             continue
         if open_mark:
-            line = "<mark>" + line
-        opens, closes = line.count("<mark>"), line.count("</mark>")
+            line = MARK_OPEN + line
+        opens, closes = line.count(MARK_OPEN), line.count(MARK_CLOSE)
         open_mark = opens > closes
         if open_mark:
-            line += "</mark>"
+            line += MARK_CLOSE
         out.append(line.strip())
     return out
 
 
 def _unmark(text: str) -> str:
-    return html.unescape(text.replace("<mark>", "").replace("</mark>", ""))
+    return html.unescape(text.replace(MARK_OPEN, "").replace(MARK_CLOSE, ""))
 
 
 def tag_groups(article: Article, labels: Labels) -> list[dict]:

@@ -95,10 +95,8 @@ def param_message(problem: ParamError) -> str:
         return gettext("Results per page must be a whole number from 1 to %(max)s.") % {
             "max": MAX_PAGE_SIZE
         }
-    if code == ErrorCode.NOT_A_BOOLEAN and field == "exact":
+    if code == ErrorCode.NOT_A_BOOLEAN:
         return gettext("Use 1 (on) or 0 (off).")
-    # Anything else (a bad expand or all_copies) shows the parser's English wording: the page
-    # never had a translation for it.
     return problem.message
 
 

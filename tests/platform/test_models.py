@@ -69,3 +69,12 @@ def test_known_sources_come_from_the_data_file():
     assert sources["aawsat"].country == "SA" and sources["aawsat"].homepage
     assert sources["3alyoum"].name == "عين اليوم (Ain Alyoum)"
     assert all(s.language == "ar" and s.name for s in sources.values())
+
+
+def test_tag_fields_are_defined_once():
+    """The tagger's fields are the curators' override facets and the gazetteer's facets."""
+    from articles.enrichment.tags import FACETS
+    from articles.models import Actor, TagOverride, Topic, Venue
+
+    assert tuple(TagOverride.Facet.values) == FACETS
+    assert {Actor.tag_facet, Venue.tag_facet, Topic.tag_facet} <= set(FACETS)

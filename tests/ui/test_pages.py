@@ -265,7 +265,13 @@ DATE_AR = "اكتب التاريخ بالصيغة YYYY-MM-DD، مثل 2015-08-01
         ("page_size=1000", "page_size", PAGE_SIZE_EN, PAGE_SIZE_AR),
         ("page_size=ten", "page_size", PAGE_SIZE_EN, PAGE_SIZE_AR),
         ("exact=maybe", "exact", "Use 1 (on) or 0 (off).", "استخدم 1 (تشغيل) أو 0 (إيقاف)."),
-        ("all_copies=maybe", "all_copies", "use 1 or 0", "use 1 or 0"),
+        (
+            "all_copies=maybe",
+            "all_copies",
+            "Use 1 (on) or 0 (off).",
+            "استخدم 1 (تشغيل) أو 0 (إيقاف).",
+        ),
+        ("expand=maybe", "expand", "Use 1 (on) or 0 (off).", "استخدم 1 (تشغيل) أو 0 (إيقاف)."),
     ],
 )
 def test_parameter_messages_in_both_languages(query, field, english, arabic):
