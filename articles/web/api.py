@@ -15,14 +15,13 @@ from django.http import HttpRequest, JsonResponse
 from django.utils import translation
 from django.views.decorators.http import require_GET
 
-from articles.models import Article
 from articles.search.errors import PageOutOfRange, ParamError, SearchRequestError, SearchUnavailable
 from articles.search.labels import Labels
 from articles.search.request import from_params
 from articles.search.service import search
 
 from .access import may_search
-from .article_detail import article_tags, story_copies, story_id
+from .article_detail import article_tags, story_copies, story_id, visible_article
 from .state import expansions
 
 log = logging.getLogger(__name__)
@@ -78,11 +77,8 @@ def search_view(request: HttpRequest) -> JsonResponse:
 @require_GET
 @search_access
 def article_view(request: HttpRequest, article_id: int) -> JsonResponse:
-    try:
-        article = Article.objects.select_related("source").get(
-            pk=article_id, status=Article.Status.VISIBLE
-        )
-    except Article.DoesNotExist:
+    article = visible_article(article_id)
+    if article is None:
         return error(404, "no such article", message_ar="لا يوجد مقال بهذا الرقم")
     labels = Labels()
     tags = {

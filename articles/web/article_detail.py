@@ -47,6 +47,15 @@ def article_tags(article: Article, labels: Labels) -> dict[str, list[ShownTag]]:
     }
 
 
+def visible_article(article_id: int) -> Article | None:
+    """The article, unless it is hidden or does not exist (both look the same from outside)."""
+    return (
+        Article.objects.select_related("source")
+        .filter(pk=article_id, status=Article.Status.VISIBLE)
+        .first()
+    )
+
+
 def story_id(article: Article) -> int:
     """An article outside any cluster is its own story."""
     return article.story_id or article.pk

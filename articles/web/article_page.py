@@ -29,7 +29,7 @@ from articles.search.rules import MARK_CLOSE, MARK_OPEN
 from articles.text import arabic
 
 from .access import search_page_access
-from .article_detail import TAG_FIELDS, article_tags, story_copies
+from .article_detail import TAG_FIELDS, article_tags, story_copies, visible_article
 from .state import expansions, is_arabic
 
 _WORD = re.compile(r"\w+")
@@ -111,12 +111,9 @@ def tag_groups(article: Article, labels: Labels) -> list[dict]:
 @require_GET
 @search_page_access
 def article_page(request: HttpRequest, article_id: int) -> HttpResponse:
-    try:
-        article = Article.objects.select_related("source").get(
-            pk=article_id, status=Article.Status.VISIBLE
-        )
-    except Article.DoesNotExist as missing:
-        raise Http404(gettext("No such article.")) from missing
+    article = visible_article(article_id)
+    if article is None:
+        raise Http404(gettext("No such article."))
     q = request.GET.get("q", "").strip()
     exact = is_true(request.GET.get("exact"))
     title_html = body_html = None
