@@ -18,6 +18,7 @@ class ErrorCode(StrEnum):
     # parameters (ParamError)
     REPEATED = "repeated"  # a single-valued parameter given twice
     BAD_DATE = "bad_date"
+    DATE_RANGE = "date_range"  # a date before EARLIEST_DATE or after LATEST_DATE
     NOT_A_NUMBER = "not_a_number"
     OUT_OF_RANGE = "out_of_range"
     NOT_A_BOOLEAN = "not_a_boolean"

@@ -23,6 +23,8 @@ from .facets import FACETS
 from .language import parse
 from .rules import (
     DEFAULT_PAGE_SIZE,
+    EARLIEST_DATE,
+    LATEST_DATE,
     MAX_FILTER_VALUES,
     MAX_PAGE,
     MAX_PAGE_SIZE,
@@ -109,6 +111,13 @@ def dates_reversed(date_from: dt.date | None, date_to: dt.date | None) -> bool:
     return bool(date_from and date_to and date_from > date_to)
 
 
+DATE_RANGE_MESSAGE = f"use a date from {EARLIEST_DATE.isoformat()} to {LATEST_DATE.isoformat()}"
+
+
+def dates_in_range(*days: dt.date | None) -> bool:
+    return all(day is None or EARLIEST_DATE <= day <= LATEST_DATE for day in days)
+
+
 def _either(names: tuple[str, ...]) -> str:
     return ", ".join(names[:-1]) + " or " + names[-1]
 
@@ -120,6 +129,12 @@ def validate(request: SearchRequest) -> None:
             f"Unknown sort order (use {_either(SORTS)}).",
             "ترتيب غير معروف (استخدم: الصلة أو الأحدث أو الأقدم).",
             code=ErrorCode.UNKNOWN_SORT,
+        )
+    if not dates_in_range(request.date_from, request.date_to):
+        raise SearchRequestError(
+            f"Dates must be from {EARLIEST_DATE.isoformat()} to {LATEST_DATE.isoformat()}.",
+            f"يجب أن تكون التواريخ من {EARLIEST_DATE.isoformat()} إلى {LATEST_DATE.isoformat()}.",
+            code=ErrorCode.DATE_RANGE,
         )
     if dates_reversed(request.date_from, request.date_to):
         raise SearchRequestError(
@@ -186,9 +201,12 @@ def _date(params: QueryParams, name: str) -> dt.date | None:
     if not value:
         return None
     try:
-        return dt.date.fromisoformat(value) if len(value) == 10 else _bad_date(name)
+        day = dt.date.fromisoformat(value) if len(value) == 10 else _bad_date(name)
     except ValueError:
         return _bad_date(name)
+    if not dates_in_range(day):
+        raise ParamError(name, ErrorCode.DATE_RANGE, DATE_RANGE_MESSAGE)
+    return day
 
 
 def _bad_date(name: str):

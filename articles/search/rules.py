@@ -7,6 +7,7 @@ and the place that explains it.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Literal, get_args
 
 # The query text (enforced by the parser).
@@ -31,6 +32,11 @@ MAX_EXPANSIONS_PER_WORD = 10
 MAX_FILTER_VALUES = 50
 # Copies of a collapsed story listed with the result ("also published by …").
 COPIES_SHOWN = 10
+
+#: Dates a search may name (date_from, date_to): wide enough for any archive, narrow enough that
+#: date arithmetic (the day after date_to, histogram buckets) never leaves the calendar.
+EARLIEST_DATE = dt.date(1800, 1, 1)
+LATEST_DATE = dt.date(2199, 12, 31)
 
 SortOrder = Literal["relevance", "newest", "oldest"]
 SORTS: tuple[str, ...] = get_args(SortOrder)

@@ -15,7 +15,7 @@ from django.utils.translation import get_language, gettext
 from articles.enrichment import gazetteer
 from articles.search.errors import ErrorCode, ParamError, SearchRequestError
 from articles.search.request import STATE_PARAMS, SearchRequest, from_params
-from articles.search.rules import MAX_PAGE, MAX_PAGE_SIZE
+from articles.search.rules import EARLIEST_DATE, LATEST_DATE, MAX_PAGE, MAX_PAGE_SIZE
 
 
 def is_arabic() -> bool:
@@ -85,6 +85,11 @@ def param_message(problem: ParamError) -> str:
         return gettext("Give this only once.")
     if code == ErrorCode.DATE_ORDER:
         return gettext("The start date is after the end date.")
+    if code == ErrorCode.DATE_RANGE:
+        return gettext("Use a date from %(first)s to %(last)s.") % {
+            "first": EARLIEST_DATE.isoformat(),
+            "last": LATEST_DATE.isoformat(),
+        }
     if code == ErrorCode.BAD_DATE:
         return gettext("Use a date written YYYY-MM-DD, for example 2015-08-01.")
     if code == ErrorCode.UNKNOWN_SORT:

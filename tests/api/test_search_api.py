@@ -127,6 +127,8 @@ def test_sorting_and_paging(researcher, corpus):
     [
         ({"date_from": "2015-13-01"}, "date_from"),
         ({"date_to": "yesterday"}, "date_to"),
+        ({"date_to": "9999-12-31"}, "date_to"),
+        ({"date_from": "0001-01-01"}, "date_from"),
         ({"date_from": "2015-08-10", "date_to": "2015-08-01"}, "date_from"),
         ({"sort": "random"}, "sort"),
         ({"page_size": "1000"}, "page_size"),

@@ -185,3 +185,14 @@ def test_is_true(value):
 @pytest.mark.parametrize("value", ["", None, "0", "false", "off", "no", "maybe"])
 def test_is_not_true(value):
     assert not is_true(value)
+
+
+def test_a_request_built_in_code_with_an_extreme_date_is_refused():
+    import datetime as dt
+
+    from articles.search.errors import ErrorCode, SearchRequestError
+    from articles.search.request import SearchRequest, validate
+
+    with pytest.raises(SearchRequestError) as problem:
+        validate(SearchRequest(q="داعش", date_to=dt.date(9999, 12, 31)))
+    assert problem.value.code == ErrorCode.DATE_RANGE

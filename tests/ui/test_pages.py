@@ -272,6 +272,12 @@ DATE_AR = "اكتب التاريخ بالصيغة YYYY-MM-DD، مثل 2015-08-01
             "استخدم 1 (تشغيل) أو 0 (إيقاف).",
         ),
         ("expand=maybe", "expand", "Use 1 (on) or 0 (off).", "استخدم 1 (تشغيل) أو 0 (إيقاف)."),
+        (
+            "date_to=9999-12-31",
+            "date_to",
+            "Use a date from 1800-01-01 to 2199-12-31.",
+            "اختر تاريخًا من 1800-01-01 إلى 2199-12-31.",
+        ),
     ],
 )
 def test_parameter_messages_in_both_languages(query, field, english, arabic):
@@ -436,3 +442,20 @@ def test_hijri_dates_in_both_languages():
         assert hijri("2015-08-06") == "21 Shawwal 1436 AH"
         assert hijri("1800-01-01") == ""  # outside Umm al-Qura
         assert hijri(None) == ""
+
+
+@pytest.mark.parametrize("path", ["/export.csv", "/export.json"])
+def test_dates_out_of_the_calendar_are_a_400_not_a_500(client, django_user_model, path):
+    client.force_login(django_user_model.objects.create_user("d", password="a long pass phrase"))
+    response = client.get(path, {"q": "داعش", "date_to": "9999-12-31"})
+    assert response.status_code == 400
+
+
+def test_the_page_reports_a_date_out_of_the_calendar_beside_its_field(
+    client, django_user_model, search_index
+):
+    # As for every bad parameter, the page says what is wrong and searches without it.
+    client.force_login(django_user_model.objects.create_user("d", password="a long pass phrase"))
+    response = client.get("/en/", {"q": "داعش", "date_to": "9999-12-31"})
+    assert response.status_code == 200
+    assert "Use a date from 1800-01-01 to 2199-12-31." in response.content.decode()
