@@ -12,6 +12,7 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
@@ -42,6 +43,11 @@ def one_of_each(superuser):
         article=article, facet="actors", slug="isis", action="add", curator=superuser
     )
     Group.objects.get_or_create(name="admin-test-group")
+    # The login throttle's records: a successful and a failed sign-in (in that order: a
+    # success clears the failures).
+    browser = Client()
+    browser.post("/accounts/login/", {"username": superuser.username, "password": "a long pass"})
+    browser.post("/accounts/login/", {"username": superuser.username, "password": "wrong"})
     return article
 
 
