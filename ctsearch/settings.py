@@ -122,6 +122,12 @@ CELERY_BEAT_SCHEDULE = {
 }
 # Without this a queued task waits forever when the broker loses its connection.
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker rides out a broker restart: it reconnects, without limit, instead of exiting; tasks
+# it was running are cancelled and (acks_late) delivered again. supervisord (make run) or
+# Docker's restart policy bring back a worker that exits all the same.
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
 # Sending a task gives up quickly when Redis is down: every caller can do without the message
 # (the outbox and the periodic sweep are the guarantee), but not without a quick answer.
@@ -166,6 +172,10 @@ WHITENOISE_AUTOREFRESH = DEBUG
 EMAIL_HOST = env.str("EMAIL_HOST", "127.0.0.1")
 EMAIL_PORT = env.int("EMAIL_PORT", 1025)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "ctsearch@localhost")
+
+# /healthz shows service detail to staff and to a monitor sending "Authorization: Bearer
+# <HEALTHZ_TOKEN>"; everyone else gets {"ok": true|false} (empty: staff only).
+HEALTHZ_TOKEN = env.str("HEALTHZ_TOKEN", "")
 
 # Whether visitors who are not logged in may search (the page and the JSON API).
 ANONYMOUS_SEARCH = env.bool("ANONYMOUS_SEARCH", False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import time
 from collections.abc import Callable
 
@@ -59,8 +60,21 @@ def run_checks() -> dict:
     return {"ok": all(s["ok"] for s in services.values()), "services": services}
 
 
+def may_see_detail(request: HttpRequest) -> bool:
+    """Service versions and raw errors help an attacker: staff, or a monitor presenting
+    ``HEALTHZ_TOKEN`` as a bearer token, see them; everyone else sees the bare status."""
+    if request.user.is_authenticated and request.user.is_staff:
+        return True
+    token = settings.HEALTHZ_TOKEN
+    given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    return bool(token and given and hmac.compare_digest(given, token))
+
+
 @require_GET
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
     report = run_checks()
-    return JsonResponse(report, status=200 if report["ok"] else 503)
+    status = 200 if report["ok"] else 503
+    if not may_see_detail(request):
+        report = {"ok": report["ok"]}
+    return JsonResponse(report, status=status)

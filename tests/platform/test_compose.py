@@ -28,3 +28,12 @@ def test_app_services_share_the_same_settings():
         assert set(services[name]["depends_on"]) == {"postgres", "opensearch", "redis"}
     assert "celery" in services["worker"]["command"]
     assert "beat" in services["beat"]["command"]
+
+
+def test_the_image_and_compose_serve_with_gunicorn_not_runserver():
+    dockerfile = (COMPOSE.parent / "Dockerfile").read_text()
+    web = load()["services"]["web"]
+    for text in (dockerfile, " ".join(web["command"])):
+        assert "gunicorn" in text and "runserver" not in text
+    assert web["environment"]["GUNICORN_BIND"] == "0.0.0.0:8000"
+    assert web["restart"] == "unless-stopped"

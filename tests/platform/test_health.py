@@ -1,8 +1,16 @@
-"""/healthz reports each service separately, from the real services."""
+"""/healthz reports each service separately, from the real services, to staff and to a
+monitor with the token; the public sees only whether everything is up."""
 
 import pytest
 
 from articles.search.client import get_client
+
+
+@pytest.fixture
+def client(client, django_user_model):
+    staff = django_user_model.objects.create_user("ops", password="a long pass", is_staff=True)
+    client.force_login(staff)
+    return client
 
 
 @pytest.mark.django_db
@@ -47,3 +55,36 @@ def test_redis_down_is_reported_alone(client, settings):
     report = client.get("/healthz").json()
     assert report["services"]["redis"]["ok"] is False
     assert report["services"]["opensearch"]["ok"] is True
+
+
+@pytest.mark.django_db
+def test_the_public_sees_a_bare_status(django_user_model):
+    from django.test import Client
+
+    anonymous = Client()
+    response = anonymous.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"ok": True}
+    researcher = Client()
+    researcher.force_login(django_user_model.objects.create_user("r", password="a long pass"))
+    assert researcher.get("/healthz").json() == {"ok": True}
+
+
+@pytest.mark.django_db
+def test_the_public_sees_503_but_no_error_detail_when_a_service_is_down(unreachable_opensearch):
+    from django.test import Client
+
+    response = Client().get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"ok": False}
+
+
+@pytest.mark.django_db
+def test_a_monitor_with_the_token_sees_the_detail(settings):
+    from django.test import Client
+
+    settings.HEALTHZ_TOKEN = "a-monitoring-token-0123456789"
+    monitor = Client(headers={"Authorization": "Bearer a-monitoring-token-0123456789"})
+    assert set(monitor.get("/healthz").json()["services"]) == {"postgresql", "opensearch", "redis"}
+    forged = Client(headers={"Authorization": "Bearer a-monitoring-token-0123456780"})
+    assert forged.get("/healthz").json() == {"ok": True}
