@@ -13,6 +13,7 @@ from functools import wraps
 from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 from django.utils import translation
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
 from articles.search.errors import PageOutOfRange, ParamError, SearchRequestError, SearchUnavailable
@@ -21,6 +22,7 @@ from articles.search.request import from_params
 from articles.search.service import search
 
 from .access import may_search
+from .api_errors import json_error
 from .article_detail import article_tags, story_copies, story_id, visible_article
 from .state import expansions
 
@@ -30,10 +32,7 @@ log = logging.getLogger(__name__)
 def error(
     status: int, message: str, *, field: str | None = None, message_ar: str = ""
 ) -> JsonResponse:
-    body = {"field": field, "message": message}
-    if message_ar:
-        body["message_ar"] = message_ar
-    return JsonResponse({"error": body}, status=status, json_dumps_params={"ensure_ascii": False})
+    return json_error(status, message, field=field, message_ar=message_ar)
 
 
 def search_access(view):
@@ -57,6 +56,8 @@ def ok(payload: dict) -> JsonResponse:
     return JsonResponse(payload, json_dumps_params={"ensure_ascii": False})
 
 
+# Read-only: other methods answer 405 (not the CSRF check's 403); nothing here changes state.
+@csrf_exempt
 @require_GET
 @search_access
 def search_view(request: HttpRequest) -> JsonResponse:
@@ -74,6 +75,7 @@ def search_view(request: HttpRequest) -> JsonResponse:
     return ok(response.as_dict())
 
 
+@csrf_exempt
 @require_GET
 @search_access
 def article_view(request: HttpRequest, article_id: int) -> JsonResponse:

@@ -49,6 +49,8 @@ def article_tags(article: Article, labels: Labels) -> dict[str, list[ShownTag]]:
 
 def visible_article(article_id: int) -> Article | None:
     """The article, unless it is hidden or does not exist (both look the same from outside)."""
+    if not 0 < article_id < 2**63:  # beyond PostgreSQL's bigint: no such article either
+        return None
     return (
         Article.objects.select_related("source")
         .filter(pk=article_id, status=Article.Status.VISIBLE)

@@ -212,3 +212,34 @@ def test_labels_in_arabic_and_english(researcher, corpus):
     assert [v["label"] for v in arabic if v["key"] == "ar"] == ["العربية"]
     assert [v["label"] for v in english if v["key"] == "ar"] == ["Arabic"]
     assert get(researcher, lang="fr").status_code == 400
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/articles/abc",
+        "/api/v1/articles/-1",
+        "/api/v1/articles/0",
+        "/api/v1/articles/99999999999999999999999999",
+        "/api/v1/nothing-here",
+        "/api/v2/search",
+    ],
+)
+def test_every_unknown_api_address_is_the_documented_json_404(researcher, path):
+    response = researcher.get(path)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["error"]["message"]
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+@pytest.mark.parametrize("path", ["/api/v1/search", "/api/v1/articles/1"])
+def test_undeclared_methods_are_a_json_405_not_a_csrf_403(django_user_model, method, path):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)  # as a browser or script is checked
+    strict.force_login(django_user_model.objects.create_user("m", password="a long pass"))
+    response = getattr(strict, method)(path)
+    assert response.status_code == 405
+    assert response["Allow"] == "GET"
+    assert response.json()["error"]["message"] == "method not allowed"
