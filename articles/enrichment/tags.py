@@ -13,6 +13,9 @@ from typing import Any
 FACETS = ("actors", "venues", "places", "topics")
 #: evidence strings kept per hit
 MAX_EVIDENCE = 5
+#: spans kept per hit: an article that repeats a name ten thousand times (a hostile or broken
+#: input) must not make tagging quadratic or its stored tags huge; more say nothing new.
+MAX_SPANS = 100
 
 
 @dataclass
@@ -68,7 +71,7 @@ def add_hit(
     if h is None:
         h = bucket[slug] = TagHit(slug)
         order.append(slug)
-    if span not in h.spans:
+    if len(h.spans) < MAX_SPANS and span not in h.spans:
         h.spans.append(span)
     if ev and ev not in h.evidence and len(h.evidence) < MAX_EVIDENCE:
         h.evidence.append(ev)

@@ -1,4 +1,5 @@
 import codecs
+import random
 
 import pytest
 
@@ -113,3 +114,27 @@ def test_latin_legacy_text_falls_back_to_detector():
 def test_rejects_empty_and_binary(data, reason):
     with pytest.raises(UndecodableInput, match=reason):
         decode_bytes(data)
+
+
+RUSSIAN = "Министерство внутренних дел сообщило о задержании подозреваемых в Москве. " * 20
+JAPANESE = "東京で爆発事件が発生し、警察は捜査を開始した。容疑者は逮捕された。" * 30
+
+
+@pytest.mark.parametrize(
+    ("data", "what"),
+    [
+        (RUSSIAN.encode("koi8_r"), "KOI8-R Russian"),
+        (JAPANESE.encode("shift_jis"), "Shift-JIS Japanese"),
+        (bytes(random.Random(1).randrange(128, 256) for _ in range(3000)), "random high bytes"),
+    ],
+)
+def test_text_that_is_neither_arabic_nor_latin_script_is_refused_not_stored_as_gibberish(
+    data, what
+):
+    with pytest.raises(UndecodableInput, match="unrecognised text encoding"):
+        decode_bytes(data)
+
+
+def test_sparse_but_real_arabic_in_cp1256_still_decodes():
+    text = "أعلنت وزارة الداخلية اليوم " + "عن خطة جديدة لمكافحة الإرهاب في المنطقة " * 10
+    assert decode_bytes(text.encode("cp1256")) == (text, "cp1256")
