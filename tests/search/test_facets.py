@@ -20,7 +20,7 @@ from articles.search.request import SearchRequest
 
 
 def test_facets_declared_once_in_order():
-    assert list(FACETS) == ["actor", "venue", "topic", "source", "language"]
+    assert list(FACETS) == ["actor", "venue", "topic", "source", "collection", "language"]
     assert {n: f.field for n, f in FACETS.items()} == {
         "actor": "actors",
         "venue": "venues",
