@@ -274,6 +274,8 @@ class Fetcher:
         saved, self.max_bytes = self.max_bytes, min(self.max_bytes, MAX_ROBOTS_BYTES)
         try:
             response = self.get(f"{site}/robots.txt", robots=False)
+        except Refused:
+            raise
         except FetchProblem as error:
             if error.status is not None and 400 <= error.status < 500:
                 return Protego.parse("")  # no robots.txt: everything allowed

@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import html as html_module
 import re
+import warnings
 from dataclasses import dataclass
 
 import defusedxml.ElementTree as SafeET
@@ -66,30 +67,30 @@ def parse_rss(body: bytes, base_url: str) -> Parsed:
     # Never let feedparser fetch anything: it is given bytes, and relative links resolve
     # against the feed's own URL.
     result = feedparser.parse(body, response_headers={"content-location": base_url})
-    entries: list[Entry] = []
-    for item in result.entries[:MAX_ENTRIES]:
-        link = (item.get("link") or "").strip()
-        if not link.startswith(("http://", "https://")):
-            continue
-        url = canonical_url(link)
-        published = _struct_time(item.get("published_parsed") or item.get("updated_parsed"))
-        entries.append(
-            Entry(
-                url=url,
-                guid=(item.get("id") or "").strip()[:2000] or url,
-                title=(item.get("title") or "").strip(),
-                author=(item.get("author") or "").strip(),
-                published_at=published,
-                summary=_plain(item.get("summary") or ""),
-                updated=str(item.get("updated") or item.get("published") or ""),
-            )
-        )
+    with warnings.catch_warnings():
+        # feedparser warns when "updated" falls back to "published"; that fallback is wanted.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        entries = [entry for item in result.entries[:MAX_ENTRIES] if (entry := _entry(item))]
     problem = ""
     if result.get("bozo"):
         problem = f"malformed feed: {result.get('bozo_exception')}"[:500]
-        if not entries and not result.entries:
-            problem = problem or "malformed feed: nothing could be read"
     return Parsed(entries, problem)
+
+
+def _entry(item) -> Entry | None:
+    link = (item.get("link") or "").strip()
+    if not link.startswith(("http://", "https://")):
+        return None
+    url = canonical_url(link)
+    return Entry(
+        url=url,
+        guid=(item.get("id") or "").strip()[:2000] or url,
+        title=(item.get("title") or "").strip(),
+        author=(item.get("author") or "").strip(),
+        published_at=_struct_time(item.get("published_parsed") or item.get("updated_parsed")),
+        summary=_plain(item.get("summary") or ""),
+        updated=str(item.get("updated") or item.get("published") or ""),
+    )
 
 
 def _plain(html: str) -> str:
