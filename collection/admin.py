@@ -1,3 +1,6 @@
+from auditlog.admin import LogEntryAdmin
+from auditlog.filters import CIDFilter, ResourceTypeFilter
+from auditlog.models import LogEntry
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
@@ -72,3 +75,19 @@ class FeedItemAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+
+# The audit log of curation changes (django-auditlog's admin), filterable by who and when too.
+class CurationLogAdmin(LogEntryAdmin):
+    list_filter = [
+        "action",
+        ResourceTypeFilter,
+        ("actor", admin.RelatedOnlyFieldListFilter),
+        "timestamp",
+        CIDFilter,
+    ]
+    date_hierarchy = "timestamp"
+
+
+admin.site.unregister(LogEntry)
+admin.site.register(LogEntry, CurationLogAdmin)
