@@ -17,9 +17,9 @@ from django.utils import translation
 
 from articles.actions import change_source_status
 from articles.models import Actor, Article, Collection, TagOverride, Topic, Venue
+from articles.signals import gazetteer_entry_changed
 from collection.actions import add_feed
 from collection.models import FeedItem
-from articles.signals import gazetteer_entry_changed
 from tests.factories import make_article
 
 LANGUAGES = ("ar", "en")
