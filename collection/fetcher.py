@@ -80,7 +80,7 @@ def address_refused(ip: str) -> str | None:
         address = address.ipv4_mapped
     if address.is_global and not address.is_multicast:
         return None
-    for name in ("loopback", "private", "link_local", "reserved", "multicast", "unspecified"):
+    for name in ("loopback", "link_local", "unspecified", "multicast", "reserved", "private"):
         if getattr(address, f"is_{name}"):
             return f"{name.replace('_', '-')} address {address}"
     return f"non-public address {address}"
