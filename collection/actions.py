@@ -204,6 +204,14 @@ def record_items(feed_id: int, outcomes: Iterable[ItemOutcome]) -> None:
             item.save()
 
 
+def lease(feed_ids: Iterable[int], seconds: int = 900) -> None:
+    """Queued feeds are not due again while their task waits or runs (the next beat tick must
+    not queue them twice); the collector sets the real next time when it is done."""
+    Feed.objects.filter(pk__in=list(feed_ids)).update(
+        next_fetch_at=timezone.now() + dt.timedelta(seconds=seconds)
+    )
+
+
 def mark_due(feed_ids: Iterable[int]) -> int:
     """Make feeds due now (``collect --once`` and the "fetch now" button)."""
     return Feed.objects.filter(pk__in=list(feed_ids)).update(next_fetch_at=timezone.now())

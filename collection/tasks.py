@@ -16,9 +16,11 @@ BATCH = 50
 @shared_task(name="collection.collect_due", ignore_result=True)
 def collect_due_task() -> int:
     """Beat: queue one task per due feed (each feed fails or succeeds on its own)."""
+    from .actions import lease
     from .collector import due_feeds
 
     ids = list(due_feeds().values_list("pk", flat=True)[:BATCH])
+    lease(ids)
     for feed_id in ids:
         collect_feed_task.delay(feed_id)
     return len(ids)

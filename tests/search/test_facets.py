@@ -26,6 +26,7 @@ def test_facets_declared_once_in_order():
         "venue": "venues",
         "topic": "topics",
         "source": "source",
+        "collection": "collections",
         "language": "language",
     }
     for facet in FACETS.values():
