@@ -10,6 +10,7 @@ HTML pages from disk. Both end with the outbox drained and the index refreshed.
 
 from __future__ import annotations
 
+import io
 import json
 import threading
 import time
@@ -139,7 +140,9 @@ def bench_collection(work: Path, *, items: int, reset_store) -> dict:
     reset_store()
     indexer.ensure_index()
     started = time.perf_counter()
-    call_command("ingest", str(pages_dir), "--source", "bench-files", "--no-progress", verbosity=0)
+    call_command(
+        "ingest", str(pages_dir), "--source", "bench-files", "--no-progress", stdout=io.StringIO()
+    )
     files_seconds = time.perf_counter() - started
     ingested = Article.objects.count()
 

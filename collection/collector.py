@@ -125,6 +125,12 @@ def collect_feed(feed_id: int, *, fetcher: Fetcher) -> FeedResult:
     report, outcomes = _collect_items(feed, _new_entries(feed, parsed.entries), fetcher)
     actions.record_items(feed.pk, outcomes)
     problems = [parsed.problem] if parsed.problem else []
+    children = [e.url for e in parsed.entries if e.guid.startswith("sitemap:")]
+    if children:  # an archive's index can list thousands: a curator picks which to collect
+        problems.append(
+            f"sitemap index listing {len(children)} sitemaps (e.g. {children[0]}); "
+            "add the ones to collect as feeds"
+        )
     failed = [o for o in outcomes if o.error]
     if failed:
         problems.append(f"{len(failed)} item(s) failed, e.g. {failed[0].error}")

@@ -265,3 +265,15 @@ def test_collect_and_add_feed_commands(site, snn_articles, search_index, capsys)
     assert "added rss feed" in out
     assert "feeds: 1 collected / articles created 2" in out
     assert "indexed" in out
+
+
+def test_sitemap_index_is_reported_not_crawled(site):
+    site.routes["/sitemap.xml"] = (
+        '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"<sitemap><loc>{site.base}/sitemap-2015.xml</loc></sitemap></sitemapindex>"
+    )
+    feed = _feed(site, "/sitemap.xml")
+    collect([feed.pk])
+    feed.refresh_from_db()
+    assert feed.last_error.startswith("sitemap index listing 1 sitemaps")
+    assert site.hits("/sitemap-2015.xml") == 0
