@@ -28,6 +28,10 @@ URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 class SourceForm(forms.ModelForm):
     """The source's own fields plus a status move (with its reason), done by actions."""
 
+    homepage = forms.URLField(
+        label=_("homepage"), required=False, max_length=500, assume_scheme="https"
+    )
+
     new_status = forms.ChoiceField(
         label=_("Change status to"), required=False, choices=[("", "—"), *Source.Status.choices]
     )
