@@ -27,6 +27,7 @@ from urllib.parse import urljoin, urlsplit
 
 import urllib3
 from django.conf import settings
+from django.core.cache import cache
 from protego import Protego
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
@@ -119,17 +120,50 @@ _host_slots: dict[str, tuple[threading.Lock, list[float]]] = {}
 
 
 @contextmanager
-def host_slot(host: str, delay: float) -> Iterator[None]:
+def host_slot(host: str, delay: float, *, hold: float = 120.0) -> Iterator[None]:
+    """One request at a time to ``host`` and ``delay`` seconds between two: in this process
+    (a lock) and across worker processes (a lock key and a "not before" key in the shared
+    cache, Redis). Without the cache, the process lock still holds."""
     with _hosts_lock:
         lock, last = _host_slots.setdefault(host, (threading.Lock(), [0.0]))
     with lock:
         wait = last[0] + delay - time.monotonic()
         if wait > 0:
             time.sleep(wait)
+        shared = _shared_slot(host, delay, hold)
         try:
             yield
         finally:
             last[0] = time.monotonic()
+            shared.release()
+
+
+class _shared_slot:
+    def __init__(self, host: str, delay: float, hold: float) -> None:
+        self.lock_key = f"collection:host:{host}:busy"
+        self.next_key = f"collection:host:{host}:next"
+        self.delay, self.held = delay, False
+        deadline = time.time() + hold
+        try:
+            while not cache.add(self.lock_key, 1, timeout=hold):
+                if time.time() > deadline:
+                    return  # a crashed holder: its key expires anyway; go on
+                time.sleep(0.05)
+            self.held = True
+            wait = float(cache.get(self.next_key) or 0) - time.time()
+            if wait > 0:
+                time.sleep(min(wait, MAX_CRAWL_DELAY))
+        except Exception:  # the cache is down: the process lock is what we have
+            self.held = False
+
+    def release(self) -> None:
+        if not self.held:
+            return
+        try:
+            cache.set(self.next_key, time.time() + self.delay, timeout=max(int(self.delay), 1) + 1)
+            cache.delete(self.lock_key)
+        except Exception:
+            pass
 
 
 def parse_retry_after(value: str | None) -> float | None:
@@ -212,7 +246,7 @@ class Fetcher:
     def _request(self, url: str, headers: dict[str, str]) -> Response:
         parts = urlsplit(url)
         delay = max(self.delay, self._crawl_delay(url))
-        with host_slot(parts.netloc.lower(), delay):
+        with host_slot(parts.netloc.lower(), delay, hold=4 * self.timeout + 5):
             deadline = time.monotonic() + 3 * self.timeout
             try:
                 raw = self.pool.urlopen(

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 
-from collection.fetcher import address_refused, parse_retry_after
+from collection.fetcher import _shared_slot, address_refused, parse_retry_after
 from collection.parsing import parse_rss, parse_sitemap
 from collection.urls import canonical_url
 
@@ -82,3 +85,24 @@ def test_rss_without_links_or_with_relative_links():
     parsed = parse_rss(feed, "http://x.example/feed.xml")
     assert [e.url for e in parsed.entries] == ["http://x.example/news/1"]
     assert parsed.entries[0].guid == "http://x.example/news/1"
+
+
+def test_one_request_at_a_time_per_host_across_processes():
+    """The shared (Redis) slot: a second holder waits for the first, then for the delay."""
+    host = f"slot-test-{time.time()}"
+    first = _shared_slot(host, 0.3, hold=5)
+    assert first.held
+    times = {}
+
+    def second():
+        slot = _shared_slot(host, 0.3, hold=5)
+        times["got"] = time.monotonic()
+        slot.release()
+
+    thread = threading.Thread(target=second)
+    thread.start()
+    time.sleep(0.2)
+    released = time.monotonic()
+    first.release()
+    thread.join(5)
+    assert times["got"] - released >= 0.25  # waited for the release and the delay
