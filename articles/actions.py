@@ -17,7 +17,15 @@ from django.utils import timezone
 from psqlextra.expressions import ExcludedCol
 from psqlextra.query import ConflictAction
 
-from .models import Article, GazetteerEntry, IndexChange, Source, TagOverride
+from .models import (
+    Article,
+    Collection,
+    GazetteerEntry,
+    IndexChange,
+    Source,
+    SourceStatusChange,
+    TagOverride,
+)
 from .signals import gazetteer_entry_changed, index_changes_recorded
 from .sources import known_sources
 
@@ -162,7 +170,7 @@ def _existing_hashes(natural_keys: Iterable[tuple[int, str]]) -> dict[tuple[int,
 
 
 def set_article_status(article_ids: Iterable[int], status: str) -> int:
-    """Hide or show articles; returns how many changed."""
+    """Hide or show articles; returns how many changed. Each change is in the audit log."""
     if status not in Article.Status.values:
         raise ValueError(f"unknown status {status!r}")
     with transaction.atomic():
@@ -170,11 +178,119 @@ def set_article_status(article_ids: Iterable[int], status: str) -> int:
             Article.objects.filter(pk__in=list(article_ids))
             .exclude(status=status)
             .select_for_update()
-            .values_list("pk", flat=True)
         )
-        Article.objects.filter(pk__in=changing).update(status=status, updated_at=timezone.now())
-        record_index_changes(changing)
-        return len(changing)
+        ids = [article.pk for article in changing]
+        Article.objects.filter(pk__in=ids).update(status=status, updated_at=timezone.now())
+        _audit_bulk_update(changing, "status", status)
+        record_index_changes(ids)
+        return len(ids)
+
+
+def _audit_bulk_update(instances: Sequence, field_name: str, value: str) -> None:
+    """A queryset ``update()`` sends no signals: log each row's change for the audit log."""
+    from auditlog.models import LogEntry
+
+    for instance in instances:
+        LogEntry.objects.log_create(
+            instance,
+            force_log=True,
+            action=LogEntry.Action.UPDATE,
+            changes={field_name: [getattr(instance, field_name), value]},
+        )
+
+
+# -------------------------------------------------------------------------------------------
+# Curation: the source workflow and collections
+# -------------------------------------------------------------------------------------------
+
+#: The moves a curator may make; anything else is refused.
+SOURCE_TRANSITIONS: dict[str, set[str]] = {
+    Source.Status.PROPOSED: {Source.Status.ACTIVE, Source.Status.RETIRED},
+    Source.Status.ACTIVE: {Source.Status.PAUSED, Source.Status.RETIRED},
+    Source.Status.PAUSED: {Source.Status.ACTIVE, Source.Status.RETIRED},
+    Source.Status.RETIRED: {Source.Status.ACTIVE},
+}
+
+
+class InvalidTransition(ValueError):
+    pass
+
+
+def change_source_status(
+    source_id: int, to_status: str, *, reason: str, user=None
+) -> SourceStatusChange:
+    """Move a source along its workflow, logging who, when and why. Only active sources are
+    collected; a retired source's articles stay searchable (nothing is re-indexed)."""
+    if not reason.strip():
+        raise InvalidTransition("a status change needs a reason")
+    with transaction.atomic():
+        source = Source.objects.select_for_update().get(pk=source_id)
+        if to_status not in SOURCE_TRANSITIONS.get(source.status, set()):
+            raise InvalidTransition(f"a {source.status} source cannot become {to_status}")
+        change = SourceStatusChange.objects.create(
+            source=source,
+            from_status=source.status,
+            to_status=to_status,
+            changed_by=user,
+            reason=reason.strip(),
+        )
+        source.status = to_status
+        source.save(update_fields=["status", "updated_at"])
+    return change
+
+
+def create_source(
+    *, slug: str, name: str, reason: str, user=None, status: str = Source.Status.PROPOSED, **fields
+) -> Source:
+    """A curator adds a source (proposed unless said otherwise); the creation is logged."""
+    if not SLUG_RE.match(slug):
+        raise InvalidSourceSlug(f"invalid source slug {slug!r}")
+    with transaction.atomic():
+        source = Source.objects.create(slug=slug, name=name, status=status, **fields)
+        SourceStatusChange.objects.create(
+            source=source, from_status="", to_status=status, changed_by=user, reason=reason
+        )
+    return source
+
+
+def set_source_collections(source_id: int, collection_ids: Iterable[int]) -> bool:
+    """Put a source in exactly these collections; its articles are re-indexed (the facet)."""
+    wanted = set(collection_ids)
+    with transaction.atomic():
+        source = Source.objects.select_for_update().get(pk=source_id)
+        current = set(source.collections.values_list("pk", flat=True))
+        if current == wanted:
+            return False
+        source.collections.set(wanted)
+        reindex_sources([source_id])
+    return True
+
+
+def save_collection(collection: Collection) -> Collection:
+    """Create or edit a collection; a new slug re-indexes its sources' articles."""
+    with transaction.atomic():
+        before = Collection.objects.filter(pk=collection.pk).first() if collection.pk else None
+        collection.full_clean()
+        collection.save()
+        if before is not None and before.slug != collection.slug:
+            reindex_sources(collection.sources.values_list("pk", flat=True))
+    return collection
+
+
+def delete_collection(collection_id: int) -> None:
+    with transaction.atomic():
+        collection = Collection.objects.filter(pk=collection_id).first()
+        if collection is None:
+            return
+        source_ids = list(collection.sources.values_list("pk", flat=True))
+        collection.delete()
+        reindex_sources(source_ids)
+
+
+def reindex_sources(source_ids: Iterable[int]) -> None:
+    """Queue every article of these sources for the index (inside the caller's transaction)."""
+    ids = list(Article.objects.filter(source_id__in=list(source_ids)).values_list("pk", flat=True))
+    record_index_changes(ids)
 
 
 def record_index_changes(article_ids: Iterable[int]) -> None:

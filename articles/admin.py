@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count
 from django.utils.html import format_html, format_html_join
@@ -8,19 +10,78 @@ from django.utils.translation import ngettext
 from . import actions
 from .enrichment.stored import final_tags
 from .enrichment.tags import FACETS as TAG_FIELDS
-from .models import Actor, ActorLink, Article, Source, TagOverride, Topic, Venue
+from .models import (
+    Actor,
+    ActorLink,
+    Article,
+    Collection,
+    Source,
+    SourceStatusChange,
+    TagOverride,
+    Topic,
+    Venue,
+)
 
 # A URL typed without a scheme is taken as https (Django 6's default, chosen now).
 URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
 
+class SourceForm(forms.ModelForm):
+    """The source's own fields plus a status move (with its reason), done by actions."""
+
+    homepage = forms.URLField(
+        label=_("homepage"), required=False, max_length=500, assume_scheme="https"
+    )
+
+    new_status = forms.ChoiceField(
+        label=_("Change status to"), required=False, choices=[("", "—"), *Source.Status.choices]
+    )
+    status_reason = forms.CharField(
+        label=_("Why"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    class Meta:
+        model = Source
+        fields = ("slug", "name", "homepage", "country", "language", "kind", "collections", "notes")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("new_status") and not (data.get("status_reason") or "").strip():
+            raise ValidationError({"status_reason": _("Say why the status changes.")})
+        return data
+
+
+class SourceStatusChangeInline(admin.TabularInline):
+    model = SourceStatusChange
+    extra = 0
+    can_delete = False
+    fields = ("changed_at", "from_status", "to_status", "changed_by", "reason")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False  # written by actions.change_source_status only
+
+
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
+    form = SourceForm
     formfield_overrides = URL_FIELDS
-    list_display = ("slug", "name", "country", "language", "article_count", "homepage")
-    list_filter = ("country", "language")
+    list_display = (
+        "slug",
+        "name",
+        "status",
+        "kind",
+        "country",
+        "language",
+        "article_count",
+        "homepage",
+    )
+    list_filter = ("status", "kind", "collections", "country", "language")
     search_fields = ("slug", "name", "homepage", "notes")
-    readonly_fields = ("created_at", "updated_at")
+    readonly_fields = ("status", "created_at", "updated_at")
+    filter_horizontal = ("collections",)
+    inlines = (SourceStatusChangeInline,)
+    actions = ("activate_sources", "pause_sources", "retire_sources")
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_article_count=Count("articles"))
@@ -28,6 +89,76 @@ class SourceAdmin(admin.ModelAdmin):
     @admin.display(description=_("articles"), ordering="_article_count")
     def article_count(self, source: Source) -> int:
         return source._article_count
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            SourceStatusChange.objects.create(
+                source=obj, to_status=obj.status, changed_by=request.user, reason="added in admin"
+            )
+        target = form.cleaned_data.get("new_status")
+        if target and target != obj.status:
+            try:
+                actions.change_source_status(
+                    obj.pk, target, reason=form.cleaned_data["status_reason"], user=request.user
+                )
+            except actions.InvalidTransition as error:
+                self.message_user(request, str(error), messages.ERROR)
+
+    def save_related(self, request, form, formsets, change):
+        """Collections go through actions: a change re-indexes the source's articles."""
+        actions.set_source_collections(
+            form.instance.pk, [c.pk for c in form.cleaned_data.get("collections", [])]
+        )
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def _move(self, request, queryset, status: str) -> None:
+        moved = 0
+        for source in queryset:
+            try:
+                actions.change_source_status(
+                    source.pk, status, reason="bulk action in the admin", user=request.user
+                )
+                moved += 1
+            except actions.InvalidTransition as error:
+                self.message_user(request, f"{source.slug}: {error}", messages.WARNING)
+        self.message_user(request, _("%(n)d sources changed.") % {"n": moved}, messages.SUCCESS)
+
+    @admin.action(description=_("Activate selected sources (collect them)"))
+    def activate_sources(self, request, queryset):
+        self._move(request, queryset, Source.Status.ACTIVE)
+
+    @admin.action(description=_("Pause selected sources"))
+    def pause_sources(self, request, queryset):
+        self._move(request, queryset, Source.Status.PAUSED)
+
+    @admin.action(description=_("Retire selected sources (their articles stay searchable)"))
+    def retire_sources(self, request, queryset):
+        self._move(request, queryset, Source.Status.RETIRED)
+
+
+@admin.register(Collection)
+class CollectionAdmin(admin.ModelAdmin):
+    list_display = ("slug", "name_ar", "name_en", "source_count")
+    search_fields = ("slug", "name_ar", "name_en")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_source_count=Count("sources"))
+
+    @admin.display(description=_("sources"), ordering="_source_count")
+    def source_count(self, collection: Collection) -> int:
+        return collection._source_count
+
+    def save_model(self, request, obj, form, change):
+        actions.save_collection(obj)
+
+    def delete_model(self, request, obj):
+        actions.delete_collection(obj.pk)
+
+    def delete_queryset(self, request, queryset):
+        for collection in queryset:
+            actions.delete_collection(collection.pk)
 
 
 class TagOverrideInline(admin.TabularInline):

@@ -23,18 +23,77 @@ DATE_PROVENANCE_CHOICES = [
     (DateProvenance.METADATA.value, _("Source metadata")),
     (DateProvenance.PAGE.value, _("Stated on the page")),
     (DateProvenance.EXTRACTION.value, _("Crawler's extraction time")),
+    (DateProvenance.FEED.value, _("The feed that listed it")),
     (DateProvenance.NONE.value, _("Unknown")),
 ]
 
 
+class Collection(models.Model):
+    """A named group of sources ("Maghreb press"): a search facet, curated in the admin."""
+
+    slug = models.SlugField(max_length=64, unique=True)
+    name_ar = models.CharField(max_length=200)
+    name_en = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["slug"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(slug__regex=r"^[a-z0-9][a-z0-9_-]*$"), name="collection_slug_format"
+            ),
+            models.CheckConstraint(
+                condition=~Q(name_ar="") & ~Q(name_en=""), name="collection_names_not_empty"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name_ar} ({self.name_en})"
+
+
+SOURCE_KINDS = [
+    "",
+    "newspaper",
+    "agency",
+    "broadcaster",
+    "online",
+    "think_tank",
+    "official",
+    "other",
+]
+
+
 class Source(models.Model):
-    """An outlet articles come from (a newspaper, an agency, a think tank)."""
+    """An outlet articles come from (a newspaper, an agency, a think tank).
+
+    Its ``status`` is the curators' workflow: only active sources are collected; a retired
+    source's articles stay searchable. Every change of status is a ``SourceStatusChange``.
+    """
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        ACTIVE = "active", _("Active")
+        PAUSED = "paused", _("Paused")
+        RETIRED = "retired", _("Retired")
+
+    class Kind(models.TextChoices):
+        NEWSPAPER = "newspaper", _("Newspaper")
+        AGENCY = "agency", _("News agency")
+        BROADCASTER = "broadcaster", _("Broadcaster")
+        ONLINE = "online", _("Online outlet")
+        THINK_TANK = "think_tank", _("Think tank")
+        OFFICIAL = "official", _("Official body")
+        OTHER = "other", _("Other")
 
     slug = models.SlugField(max_length=64, unique=True)
     name = models.CharField(max_length=200)
     homepage = models.URLField(max_length=500, blank=True)
     country = models.CharField(max_length=2, blank=True, help_text=_("ISO 3166-1 alpha-2 code"))
     language = models.CharField(max_length=8, default="ar")
+    kind = models.CharField(max_length=16, choices=Kind.choices, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    collections = models.ManyToManyField(Collection, blank=True, related_name="sources")
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -50,10 +109,43 @@ class Source(models.Model):
                 condition=Q(country="") | Q(country__regex=r"^[A-Z]{2}$"),
                 name="source_country_iso",
             ),
+            models.CheckConstraint(
+                condition=Q(status__in=["proposed", "active", "paused", "retired"]),
+                name="source_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=SOURCE_KINDS),
+                name="source_kind_valid",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+
+class SourceStatusChange(models.Model):
+    """Who moved a source from one status to another, when and why (append-only)."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=10, choices=Source.Status.choices, blank=True)
+    to_status = models.CharField(max_length=10, choices=Source.Status.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField()
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_status=models.F("to_status")), name="status_change_changes"
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="status_change_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_id}: {self.from_status or '-'} → {self.to_status}"
 
 
 class Article(PostgresModel):
@@ -101,6 +193,10 @@ class Article(PostgresModel):
 
     class Meta:
         ordering = ["-published_at", "-id"]
+        permissions = [
+            ("search_articles", "Can search articles"),
+            ("export_articles", "Can export search results"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["source", "key"], name="article_source_key_unique"),
             models.CheckConstraint(condition=~Q(key=""), name="article_key_not_empty"),

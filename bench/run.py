@@ -67,6 +67,7 @@ from articles.search.client import get_client  # noqa: E402
 from articles.search.compiler import compile_search, compile_story_copies  # noqa: E402
 from articles.search.documents import article_document  # noqa: E402
 from articles.search.index import alias_name, index_body  # noqa: E402
+from bench.collection_bench import bench_collection  # noqa: E402
 from bench.corpus import write_corpus  # noqa: E402
 from bench.queries import QUERIES, as_params  # noqa: E402
 
@@ -371,6 +372,15 @@ def table(results: dict) -> str:
                 f"{x['ratio']:.0%}",
             ),
         ]
+    if c := results.get("collection"):
+        rows.append(
+            (
+                "feed collection",
+                f"{c['feed_articles_per_s']} articles/s",
+                f"ingest files {c['files_articles_per_s']} articles/s",
+                f"{c['ratio']:.0%}",
+            )
+        )
     if t := results.get("tagging"):
         rows.append(("tagging", f"{t['articles_per_s']} articles/s", "", ""))
     width = [max(len(r[c]) for r in rows) for c in range(4)]
@@ -379,7 +389,7 @@ def table(results: dict) -> str:
 
 #: What `make bench` measures; BENCH_PARTS=ingest,search picks some (search needs an index
 #: from ingest, in this run or the previous one).
-PARTS = ("ingest", "raw", "postgres", "tagging", "search")
+PARTS = ("ingest", "raw", "postgres", "tagging", "search", "collection")
 
 
 def main() -> None:
@@ -420,6 +430,10 @@ def main() -> None:
     if "search" in parts:
         print("search: API vs raw engine …", flush=True)
         results["search"] = bench_search(int(os.environ.get("BENCH_SEARCH_REPEATS", "5")))
+    if "collection" in parts:
+        items = int(os.environ.get("BENCH_COLLECTION_ITEMS", "1000"))
+        print(f"collection: {items} items from a local feed server vs the same files …")
+        results["collection"] = bench_collection(work, items=items, reset_store=reset_store)
     for name in (f"{BENCH_DB}_raw", f"{BENCH_DB}_standard"):
         get_client().indices.delete(index=name, ignore_unavailable=True)
 

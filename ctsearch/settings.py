@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "psqlextra",
     "axes",
     "articles",
+    "auditlog",
+    "collection",
 ]
 
 MIDDLEWARE = [
@@ -65,6 +67,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # The audit log's "who": the logged-in user of the request that changed a row.
+    "auditlog.middleware.AuditlogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "articles.web.api_errors.ApiErrorsMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lock-out page.
@@ -120,6 +124,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BEAT_SCHEDULE = {
     "sweep-search-index": {"task": "articles.sweep_index", "schedule": 60.0},
+    # Feed collection (collection.tasks): fetch the feeds that are due.
+    "collect-due-feeds": {"task": "collection.collect_due", "schedule": 60.0},
 }
 # Without this a queued task waits forever when the broker loses its connection.
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -235,6 +241,36 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 # Every failed sign-in is kept (who tried which user name, from where), browsable in the admin.
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
+
+# -------------------------------------------------------------------------------------------
+# Curation audit log (django-auditlog) and feed collection (the `collection` app)
+# -------------------------------------------------------------------------------------------
+# Every curation change -- sources (and their collections), collections, feeds, the gazetteer,
+# hiding/unhiding articles -- is a row of auditlog's LogEntry: who, when, before and after.
+AUDITLOG_INCLUDE_TRACKING_MODELS = (
+    {"model": "articles.source", "m2m_fields": {"collections"}},
+    "articles.collection",
+    "articles.actor",
+    "articles.actorlink",
+    "articles.venue",
+    "articles.topic",
+    "articles.tagoverride",
+    {"model": "articles.article", "include_fields": ["status"]},
+    "collection.feed",
+)
+# Hosts (host:port) the collector may reach although they resolve to loopback/private
+# addresses (the SSRF guard refuses those otherwise); tests name their local servers here.
+COLLECTION_ALLOWED_HOSTS = env.list("COLLECTION_ALLOWED_HOSTS", [])
+COLLECTION_USER_AGENT = env.str(
+    "COLLECTION_USER_AGENT", "ctsearch-collector/0.1 (+https://github.com/ctsearch)"
+)
+COLLECTION_TIMEOUT = float(env.str("COLLECTION_TIMEOUT", "20"))  # seconds, connect and each read
+COLLECTION_MAX_BYTES = env.int("COLLECTION_MAX_BYTES", 5_000_000)  # per response body
+COLLECTION_MAX_REDIRECTS = env.int("COLLECTION_MAX_REDIRECTS", 5)
+COLLECTION_HOST_DELAY = float(env.str("COLLECTION_HOST_DELAY", "1"))  # seconds between requests
+COLLECTION_MAX_FAILURES = env.int("COLLECTION_MAX_FAILURES", 5)  # then the feed is paused
+COLLECTION_POLL_INTERVAL = env.int("COLLECTION_POLL_INTERVAL", 3600)  # seconds, new feeds
+COLLECTION_MAX_ITEMS = env.int("COLLECTION_MAX_ITEMS", 200)  # new items fetched per feed poll
 
 LOGGING = {
     "version": 1,

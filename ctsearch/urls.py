@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from articles.web.urls import page_urlpatterns
+from collection.web.urls import page_urlpatterns as collection_pages
 
 urlpatterns = [
     path("", include("articles.web.urls")),
@@ -12,6 +13,7 @@ urlpatterns = [
     *i18n_patterns(
         path("admin/", admin.site.urls),
         path("accounts/", include("django.contrib.auth.urls")),
+        path("collection/", include((collection_pages, "collection"))),
         path("", include((page_urlpatterns, "ui"))),
         prefix_default_language=False,
     ),

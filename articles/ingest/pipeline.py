@@ -1,6 +1,7 @@
 """The one ingestion pipeline: files in, clean articles in PostgreSQL out.
 
-``manage.py ingest``, the Celery task and (later) feed collection all call ``ingest_paths``.
+``manage.py ingest`` and the Celery task call ``ingest_paths``; feed collection
+(``collection.collector``) hands its records to ``ingest_records``.
 Readers turn inputs into ``ArticleRecord``/``Rejection`` items; this module validates each
 record, turns it into a row and writes rows in batches through ``articles.actions``. One bad
 input never stops the others: it becomes a rejection with its reason.

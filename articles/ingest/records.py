@@ -18,6 +18,7 @@ class DateProvenance(StrEnum):
     METADATA = "metadata"  # a field of the input said so (JSON published_at, HTML meta)
     PAGE = "page"  # found in the page text («نشر في هسبريس يوم 04 - 07 - 2018»)
     EXTRACTION = "extraction"  # the crawler's extraction time (SaudiNewsNet date_extracted)
+    FEED = "feed"  # the RSS/Atom item or sitemap entry that listed it (the page had none)
     NONE = ""  # unknown
 
 

@@ -20,6 +20,8 @@ def article_document(article: Article) -> dict:
         "url": article.url or article.canonical_url,
         "source": article.source.slug,
         "source_name": article.source.name,
+        # Prefetch ``source__collections``; a change of them re-indexes the source's articles.
+        "collections": sorted(c.slug for c in article.source.collections.all()),
         "language": article.language,
         "published_at": published.isoformat() if published else None,
         "sort_date": (published or article.collected_at).isoformat(),

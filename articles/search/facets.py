@@ -81,6 +81,8 @@ FACETS: Mapping[str, Facet] = MappingProxyType(
             Facet("venue", "venues", "Places", "الأماكن", 20, tags=True),
             Facet("topic", "topics", "Topics", "المواضيع", 20, tags=True),
             Facet("source", "source", "Sources", "المصادر", 30),
+            # Curators' named groups of sources; an article has its source's collections.
+            Facet("collection", "collections", "Collections", "المجموعات", 20),
             Facet("language", "language", "Language", "اللغة", 10),
         )
     }

@@ -16,7 +16,7 @@ from .facets import TAG_FACETS
 from .rules import MAX_RESULT_WINDOW
 
 # Bump when the mapping or analysis changes incompatibly; `search_index rebuild` applies it.
-MAPPING_VERSION = 4
+MAPPING_VERSION = 5
 
 
 def alias_name() -> str:
@@ -75,6 +75,7 @@ def index_body(*, shards: int = 1, replicas: int = 0) -> dict:
                 "url": {"type": "keyword", "index": False},
                 "source": _facet(),
                 "source_name": {"type": "keyword", "index": False},
+                "collections": _facet(),
                 "language": _facet(),
                 "published_at": {"type": "date"},
                 # published_at, else the collection time: what "newest" sorts and dates filter.

@@ -50,7 +50,7 @@ def _bulk_actions(article_ids: Iterable[int], index: str) -> Iterator[dict]:
         # The input as received and the signature are never indexed; raw is the largest column.
         .defer("raw", "minhash", "event_dates")
         .select_related("source")
-        .prefetch_related("tag_overrides")
+        .prefetch_related("tag_overrides", "source__collections")
         .iterator(chunk_size=500)
     )
     for article in visible:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.utils.translation import get_language
 
 from ..enrichment import gazetteer
-from ..models import Source
+from ..models import Collection, Source
 from .facets import FACETS
 
 LANGUAGE_LABELS = {
@@ -37,6 +37,9 @@ class Labels:
             if key not in self._sources:
                 self.prefetch_sources({key})
             return self._sources.get(key)
+        if facet == "collection":
+            row = Collection.objects.filter(slug=key).values_list("name_ar", "name_en").first()
+            return (row[0] if self.language == "ar" else row[1]) if row else None
         if facet == "language":
             names = LANGUAGE_LABELS.get(key)
             return names.get(self.language, names["en"]) if names else None

@@ -16,8 +16,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from articles.models import Actor, Article, TagOverride, Topic, Venue
+from articles.actions import change_source_status
+from articles.models import Actor, Article, Collection, TagOverride, Topic, Venue
 from articles.signals import gazetteer_entry_changed
+from collection.actions import add_feed
+from collection.models import FeedItem
 from tests.factories import make_article
 
 LANGUAGES = ("ar", "en")
@@ -43,6 +46,11 @@ def one_of_each(superuser):
         article=article, facet="actors", slug="isis", action="add", curator=superuser
     )
     Group.objects.get_or_create(name="admin-test-group")
+    collection = Collection.objects.create(slug="gulf", name_ar="الخليج", name_en="Gulf")
+    article.source.collections.add(collection)
+    change_source_status(article.source.pk, "paused", reason="test", user=superuser)
+    feed, _ = add_feed(article.source, "https://example.org/feed.xml")
+    FeedItem.objects.create(feed=feed, guid="g1", url="https://example.org/1", item_hash="x")
     # The login throttle's records: a successful and a failed sign-in (in that order: a
     # success clears the failures).
     browser = Client()

@@ -20,12 +20,13 @@ from articles.search.request import SearchRequest
 
 
 def test_facets_declared_once_in_order():
-    assert list(FACETS) == ["actor", "venue", "topic", "source", "language"]
+    assert list(FACETS) == ["actor", "venue", "topic", "source", "collection", "language"]
     assert {n: f.field for n, f in FACETS.items()} == {
         "actor": "actors",
         "venue": "venues",
         "topic": "topics",
         "source": "source",
+        "collection": "collections",
         "language": "language",
     }
     for facet in FACETS.values():
