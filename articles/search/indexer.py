@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
-from opensearchpy import NotFoundError, helpers
+from opensearchpy import NotFoundError, RequestError, helpers
 
 from ..models import Article, IndexChange
 from .client import get_client
@@ -32,15 +32,23 @@ class IndexingError(RuntimeError):
 
 
 def ensure_index() -> str:
-    """The alias exists (creating a first index if needed); returns the concrete index."""
+    """The alias exists (creating a first index if needed); returns the concrete index.
+
+    Safe when several processes start at once (the web server, a worker and beat each drain on
+    their first request): the first index has a fixed name and carries the alias from its
+    creation, so the engine lets exactly one of them create it. Rebuilds use fresh names."""
     client = get_client()
     alias = alias_name()
-    if client.indices.exists_alias(name=alias):
-        return next(iter(client.indices.get_alias(name=alias)))
-    name = new_index_name()
-    client.indices.create(index=name, body=index_body())
-    client.indices.update_aliases(body={"actions": [{"add": {"index": name, "alias": alias}}]})
-    return name
+    if not client.indices.exists_alias(name=alias):
+        first = f"{alias}_first"
+        try:
+            client.indices.create(index=first, body={**index_body(), "aliases": {alias: {}}})
+        except RequestError as error:
+            if error.error != "resource_already_exists_exception":
+                raise
+            if not client.indices.exists_alias(name=alias):  # left without its alias
+                client.indices.put_alias(index=first, name=alias)
+    return next(iter(client.indices.get_alias(name=alias)))
 
 
 def _bulk_actions(article_ids: Iterable[int], index: str) -> Iterator[dict]:

@@ -109,3 +109,20 @@ def test_rebuild_catches_up_on_changes_made_meanwhile(seeds_dir, search_index):
 
     indexer.rebuild(progress=hide_during_scan)
     assert target.pk not in indexed_ids(search_index)
+
+
+def test_processes_starting_at_once_create_one_index_behind_the_alias(search_index):
+    """The web server, a worker and beat all call ensure_index on their first drain; two
+    indices behind the alias would leave it without a write index and refuse every document."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from articles.search.index import alias_name
+    from articles.search.indexer import ensure_index
+
+    search_index.indices.delete_alias(index="_all", name=alias_name())
+    for name in search_index.indices.get(index=f"{alias_name()}*"):
+        search_index.indices.delete(index=name)
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        names = set(pool.map(lambda _: ensure_index(), range(12)))
+    assert len(names) == 1
+    assert list(search_index.indices.get_alias(name=alias_name())) == list(names)
