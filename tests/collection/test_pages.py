@@ -151,3 +151,19 @@ def test_curator_pages_are_accessible(curator_page, live_server, site, prefix):
     page.locator("main form button[type=submit]").last.click()
     page.wait_for_url(f"**{prefix}/collection/health/")
     assert Source.objects.filter(slug=f"paper{prefix.strip('/')}").exists()
+
+
+def test_the_header_links_curators_to_source_health_and_no_one_else(client, django_user_model):
+    from django.contrib.auth.models import Group
+
+    curator = django_user_model.objects.create_user("cur", password="a long pass phrase")
+    curator.groups.add(Group.objects.get(name="curator"))
+    researcher = django_user_model.objects.create_user("res", password="a long pass phrase")
+    researcher.groups.add(Group.objects.get(name="researcher"))
+    client.force_login(curator)
+    assert (
+        'href="/en/collection/health/"'
+        in client.get("/en/accounts/password_change/").content.decode()
+    )
+    client.force_login(researcher)
+    assert "/collection/health/" not in client.get("/en/accounts/password_change/").content.decode()
