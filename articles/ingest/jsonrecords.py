@@ -23,13 +23,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import IO, Any
 
 import ijson
+from ijson.common import ObjectBuilder
 
 from articles.text.dates import parse_arabic_date
 
+from .limits import MAX_JSON_DEPTH, MAX_JSON_VALUES, MAX_RECORD_BYTES
 from .records import ArticleRecord, DateProvenance, Rejection
 from .textpage import date_to_datetime, derive_title
 
@@ -80,23 +83,92 @@ def iter_json_records(
     stream = PrependedStream(head, stream)
     n = 0
     try:
+        # Events without their paths (basic_parse): a path grows with the nesting, and 100,000
+        # nested brackets made that quadratic in memory.
         if head.lstrip().startswith(b"["):
             # Stream the array's elements: the whole array is never in memory.
-            values: Iterator[Any] = ijson.items(stream, "item", use_float=True)
+            events = ijson.basic_parse(stream, use_float=True, buf_size=_BUFFER)
+            values: Iterator[Any] = bounded_values(events, in_array=True)
         else:
-            # One object, or several concatenated: each top-level value in turn.
+            # One object, or several concatenated: each top-level value in turn (a wrapper such
+            # as {"articles": [...]} holds many records, so only its nesting is bounded).
+            events = ijson.basic_parse(
+                stream, multiple_values=True, use_float=True, buf_size=_BUFFER
+            )
             values = (
                 item
-                for value in ijson.items(stream, "", multiple_values=True, use_float=True)
-                for item in _unwrap(value)
+                for value in bounded_values(events, in_array=False, max_values=None)
+                for item in ([value] if isinstance(value, TooLarge) else _unwrap(value))
             )
         for item in values:
             n += 1
+            if isinstance(item, TooLarge):
+                yield Rejection(f"{origin}#{n}", item.reason)
+                continue
             yield record_from_object(item, origin=f"{origin}#{n}", name=name, n=n)
     except (ijson.JSONError, UnicodeDecodeError, ValueError) as exc:
         kept = f" ({n} records before it were kept)" if n else ""
         message = " ".join(str(exc).split())  # yajl's messages span several lines
         yield Rejection(f"{origin}#{n + 1}", f"malformed JSON: {message}{kept}")
+
+
+@dataclass(frozen=True)
+class TooLarge:
+    """A JSON value that was skipped, not built, and why."""
+
+    reason: str
+
+
+# ijson joins a string that spans several reads buffer by buffer, which is quadratic in the
+# string's length: with 4 MB reads a record-sized string is joined once, and even a 200 MB one
+# (rejected later) costs seconds, not hours.
+_BUFFER = 4 * 1024 * 1024
+
+_OPENS = frozenset(("start_map", "start_array"))
+_CLOSES = frozenset(("end_map", "end_array"))
+
+
+def bounded_values(
+    events: Iterable[tuple[str, Any]],
+    *,
+    in_array: bool,
+    max_depth: int = MAX_JSON_DEPTH,
+    max_values: int | None = MAX_JSON_VALUES,
+    max_chars: int = MAX_RECORD_BYTES,
+) -> Iterator[Any]:
+    """The values of an ijson ``basic_parse`` event stream, built one at a time: the elements of
+    a top-level array (``in_array``) or each top-level value. A value nested deeper than
+    ``max_depth``, holding more than ``max_values`` values or a string longer than
+    ``max_chars`` is not built: it comes out as :class:`TooLarge` and the values after it are
+    read as usual."""
+    base = 1 if in_array else 0
+    level = 0
+    builder: ObjectBuilder | None = None
+    skipped = ""
+    count = 0
+    for event, value in events:
+        if event in _OPENS:
+            level += 1
+            if level <= base:
+                continue  # the enclosing array itself
+        elif event in _CLOSES:
+            level -= 1
+            if level < base:
+                continue
+        if builder is None and not skipped:
+            builder, count = ObjectBuilder(), 0
+        count += 1
+        if not skipped and level - base > max_depth:
+            skipped, builder = f"JSON nested more than {max_depth} levels deep", None
+        elif not skipped and max_values is not None and count > max_values:
+            skipped, builder = f"JSON record with more than {max_values:,} values", None
+        elif not skipped and isinstance(value, str) and len(value) > max_chars:
+            skipped, builder = f"JSON text value longer than {max_chars:,} characters", None
+        if builder is not None:
+            builder.event(event, value)
+        if level == base and event != "map_key" and event not in _OPENS:
+            yield TooLarge(skipped) if skipped else builder.value  # type: ignore[union-attr]
+            builder, skipped = None, ""
 
 
 def _read_head(stream: IO[bytes]) -> bytes:
@@ -131,10 +203,18 @@ def _iter_lines(
             line = line[3:]
         if not line:
             continue
+        if len(line) > MAX_RECORD_BYTES:
+            yield Rejection(
+                f"{origin}#{n}", f"JSON line larger than {MAX_RECORD_BYTES:,} bytes ({len(line):,})"
+            )
+            continue
         try:
             value = json.loads(line)
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             yield Rejection(f"{origin}#{n}", f"malformed JSON line: {exc}")
+            continue
+        except RecursionError:
+            yield Rejection(f"{origin}#{n}", "JSON nested too deeply")
             continue
         for item in _unwrap(value):
             yield record_from_object(item, origin=f"{origin}#{n}", name=name, n=n)

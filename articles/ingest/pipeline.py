@@ -23,6 +23,7 @@ from .. import actions
 from ..enrichment import gazetteer
 from ..enrichment.stored import enrichment_fields
 from ..enrichment.stories import StoryAssigner
+from .limits import MAX_BODY_CHARS, MAX_BYLINE_CHARS, MAX_TITLE_CHARS
 from .readers import read_paths
 from .records import ArticleRecord, Rejection
 
@@ -162,6 +163,13 @@ def validate(record: ArticleRecord) -> str | None:
         return "no article text"
     if not record.key.strip():
         return "no identity (no URL and no file name)"
+    for name, limit in (
+        ("title", MAX_TITLE_CHARS),
+        ("byline", MAX_BYLINE_CHARS),
+        ("body", MAX_BODY_CHARS),
+    ):
+        if len(getattr(record, name)) > limit:
+            return f"{name} longer than {limit:,} characters ({len(getattr(record, name)):,})"
     for name in ("url", "canonical_url"):
         value = getattr(record, name)
         if len(value) > MAX_URL_LENGTH:

@@ -134,8 +134,15 @@ def _read_file(path: Path, progress: Callable[[str], None] | None) -> Iterator[R
         progress(origin)
 
 
+def _unsafe_member(info: zipfile.ZipInfo) -> bool:
+    """A name that would climb out of a folder if extracted (``../x``, ``/etc/x``, ``C:\\x``).
+    Nothing is ever extracted here, but such an archive was made to attack someone: say so."""
+    parts = info.filename.replace("\\", "/").split("/")
+    return info.filename.startswith(("/", "\\")) or ".." in parts or ":" in parts[0]
+
+
 def _wanted_member(info: zipfile.ZipInfo) -> bool:
-    if info.is_dir():
+    if info.is_dir() or _unsafe_member(info):
         return False
     return not any(_is_hidden(part) for part in info.filename.split("/"))
 
@@ -149,6 +156,11 @@ def _read_zip(path: Path, progress: Callable[[str], None] | None) -> Iterator[Re
             progress(str(path))
         return
     with archive:
+        for info in archive.infolist():
+            if _unsafe_member(info):
+                yield Rejection(
+                    f"{path}!{info.filename}", "unsafe path in archive (leaves its folder); skipped"
+                )
         members = sorted((i for i in archive.infolist() if _wanted_member(i)), key=_member_key)
         if not members:
             yield Rejection(str(path), "empty zip archive")
