@@ -12,6 +12,7 @@ Pure: no ORM, no network (expansions are looked up by the caller and passed in).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -189,11 +190,20 @@ class _QueryString:
         return [value for name, value in self._pairs if name == key]
 
 
+# Control characters (NUL above all: PostgreSQL refuses it in text) never mean anything in a
+# parameter; they are dropped before anything reads the value.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _clean(value: str) -> str:
+    return _CONTROLS.sub("", value).strip()
+
+
 def _one(params: QueryParams, name: str) -> str:
     values = params.getlist(name)
     if len(values) > 1:
         raise ParamError(name, ErrorCode.REPEATED, f"give {name} once")
-    return values[0].strip() if values else ""
+    return _clean(values[0]) if values else ""
 
 
 def _date(params: QueryParams, name: str) -> dt.date | None:
@@ -256,10 +266,11 @@ def from_params(
     date_to = _date(params, "date_to")
     if dates_reversed(date_from, date_to):
         raise ParamError("date_from", ErrorCode.DATE_ORDER, "date_from is after date_to")
+    # Blank values select nothing (``?actor=`` is an empty form field, not "no actor").
     filters = {
-        name: tuple(dict.fromkeys(v.strip() for v in params.getlist(name) if v.strip()))
+        name: values
         for name in FACETS
-        if params.getlist(name)
+        if (values := tuple(dict.fromkeys(c for v in params.getlist(name) if (c := _clean(v)))))
     }
     exact = _bool(params, "exact")
     expand = _bool(params, "expand", default=True)

@@ -196,3 +196,10 @@ def test_a_request_built_in_code_with_an_extreme_date_is_refused():
     with pytest.raises(SearchRequestError) as problem:
         validate(SearchRequest(q="داعش", date_to=dt.date(9999, 12, 31)))
     assert problem.value.code == ErrorCode.DATE_RANGE
+
+
+def test_a_blank_facet_value_selects_nothing_and_round_trips():
+    # Found by the fuzzer: ?actor= made an empty filter, which matched no article at all.
+    request = from_params("q=%D8%AF%D8%A7%D8%B9%D8%B4&actor=&actor=+")
+    assert request.filters == {}
+    assert from_params(to_params(request)) == request
