@@ -16,3 +16,9 @@ index_changes_recorded = Signal()
 #: Arguments: ``facet`` ("actors", "venues", "topics"), ``slug``, ``phrases`` (its names, old
 #: and new, that articles may contain).
 gazetteer_entry_changed = Signal()
+
+#: Sent by the index drain after the engine accepted a batch and its outbox rows were deleted
+#: (committed). Argument: ``article_ids`` (the batch's articles, visible or removed). Listeners
+#: (saved-search alerts) must not rely on it alone: a crash between the commit and the signal
+#: loses it, so they keep a sweep of their own.
+index_batch_accepted = Signal()
