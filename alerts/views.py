@@ -37,7 +37,11 @@ def my_searches(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "alerts/my_searches.html",
-        {"searches": searches, "cadences": Cadence.choices, "languages": EmailLanguage.choices},
+        {
+            "searches": searches,
+            "cadence_choices": Cadence.choices,
+            "email_languages": EmailLanguage.choices,
+        },
     )
 
 
@@ -47,7 +51,11 @@ def manage_alerts(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "alerts/manage_alerts.html",
-        {"alerts": alerts, "cadences": Cadence.choices, "languages": EmailLanguage.choices},
+        {
+            "alerts": alerts,
+            "cadence_choices": Cadence.choices,
+            "email_languages": EmailLanguage.choices,
+        },
     )
 
 
