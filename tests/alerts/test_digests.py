@@ -47,7 +47,7 @@ def test_instant_digest_by_percolation(alerts_engine, mailbox):
     text, html = mailbox.bodies(message)
     assert "هجوم لتنظيم داعش في الموصل" in text and "هجوم لتنظيم داعش في الموصل" in html
     assert 'dir="rtl"' in html and 'lang="ar"' in html
-    assert message["Subject"] == "ctsearch: مقال جديد لبحوثك المحفوظة"
+    assert message["Subject"].strip() == "ctsearch: مقال جديد لبحوثك المحفوظة"
     assert "أوقف هذا التنبيه" in text
     assert "داعش في مصدر آخر" not in text
     assert f"https://ctsearch.example/articles/{hit.pk}" in text
