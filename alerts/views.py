@@ -3,6 +3,8 @@ page but one-click unsubscribe needs a session (the unsubscribe token is its own
 
 from __future__ import annotations
 
+from urllib.parse import unquote_plus
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError
@@ -30,6 +32,7 @@ def my_searches(request: HttpRequest) -> HttpResponse:
         SavedSearch.objects.filter(owner=request.user).select_related("alert").order_by("name")
     )
     for saved in searches:
+        saved.readable_query = unquote_plus(saved.query)
         try:
             saved.new_count = new_since(saved.query, saved.last_visited_at)
         except (SearchRequestError, SearchUnavailable):
