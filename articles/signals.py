@@ -22,3 +22,8 @@ gazetteer_entry_changed = Signal()
 #: (saved-search alerts) must not rely on it alone: a crash between the commit and the signal
 #: loses it, so they keep a sweep of their own.
 index_batch_accepted = Signal()
+
+#: Sent INSIDE the ingest transaction that created these articles, when the ingest is a
+#: back-fill (``manage.py ingest --no-alerts``): listeners record, in the same transaction, that
+#: these articles are not news, before any drain can see them. Argument: ``article_ids``.
+articles_backfilled = Signal()

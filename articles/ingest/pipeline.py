@@ -22,6 +22,7 @@ from .. import actions
 from ..enrichment import gazetteer
 from ..enrichment.stored import enrichment_fields
 from ..enrichment.stories import StoryAssigner
+from ..signals import articles_backfilled
 from .readers import read_paths
 from .records import ArticleRecord, Rejection
 
@@ -59,16 +60,21 @@ def ingest_paths(
     source_slug: str | None = None,
     batch_size: int | None = None,
     progress: ProgressCallback | None = None,
+    backfill: bool = False,
 ) -> IngestReport:
     """Ingest every article found under ``paths``; see the module docstring.
 
     ``source_slug`` puts every article under that source, whatever the inputs say.
     ``progress`` is called once per input read (``count_inputs(paths)`` is the total).
+    ``backfill``: the new articles are an archive, not news (``signals.articles_backfilled``).
     """
     if source_slug is not None:
         actions.ensure_source(source_slug)  # fail fast on a bad --source, before reading
     return ingest_records(
-        read_paths(paths, progress=progress), source_slug=source_slug, batch_size=batch_size
+        read_paths(paths, progress=progress),
+        source_slug=source_slug,
+        batch_size=batch_size,
+        backfill=backfill,
     )
 
 
@@ -77,11 +83,12 @@ def ingest_records(
     *,
     source_slug: str | None = None,
     batch_size: int | None = None,
+    backfill: bool = False,
 ) -> IngestReport:
     report = IngestReport()
     batch_size = batch_size or settings.INGEST_BATCH_SIZE
     sources = _SourceCache()
-    writer = _BatchWriter(report)
+    writer = _BatchWriter(report, backfill=backfill)
     batch: list[tuple[ArticleRecord, dict]] = []
     for item in items:
         if isinstance(item, Rejection):
@@ -109,8 +116,9 @@ class _BatchWriter:
     """Writes batches: enrichment (tags, signature) for the rows that change, the upsert, and
     story clustering of the new articles."""
 
-    def __init__(self, report: IngestReport) -> None:
+    def __init__(self, report: IngestReport, *, backfill: bool = False) -> None:
         self.report = report
+        self.backfill = backfill
         self.version, self.gazetteer = gazetteer.current()
         self.stories = StoryAssigner()
 
@@ -121,6 +129,8 @@ class _BatchWriter:
 
     def cluster(self, created_ids: list[int]) -> None:
         self.stories.assign(created_ids, queued=True)
+        if self.backfill:  # inside the batch's transaction, like the clustering
+            articles_backfilled.send(sender=_BatchWriter, article_ids=list(created_ids))
 
     def write(self, batch: list[tuple[ArticleRecord, dict]]) -> None:
         if not batch:
