@@ -17,7 +17,15 @@ from articles.models import Article
 from articles.search.index import MAPPING_VERSION
 
 from . import queries
-from .models import Alert, AlertMatch, Cadence, Digest, EmailLanguage, SavedSearch
+from .models import (
+    Alert,
+    AlertMatch,
+    BackfilledArticle,
+    Cadence,
+    Digest,
+    EmailLanguage,
+    SavedSearch,
+)
 from .signals import alert_query_changed, alert_query_removed
 
 #: An article published this long before its alert began is old news, even if collected later.
@@ -156,9 +164,13 @@ def record_matches(pairs: Iterable[tuple[int, int]], *, via: str) -> int:
     }
     articles = {
         a.pk: a
-        for a in Article.objects.filter(
-            pk__in={p[1] for p in pairs}, status=Article.Status.VISIBLE
-        ).only("pk", "collected_at", "published_at", "story_id")
+        for a in Article.objects.filter(pk__in={p[1] for p in pairs}, status=Article.Status.VISIBLE)
+        .exclude(
+            pk__in=BackfilledArticle.objects.filter(article_id__in={p[1] for p in pairs}).values(
+                "article_id"
+            )
+        )
+        .only("pk", "collected_at", "published_at", "story_id")
     }
     rows = []
     for alert_id, article_id in sorted(pairs):
@@ -184,6 +196,13 @@ def record_matches(pairs: Iterable[tuple[int, int]], *, via: str) -> int:
     # The unique (alert, article) key is the guarantee when two recorders race.
     AlertMatch.objects.bulk_create(rows, ignore_conflicts=True)
     return len(rows)
+
+
+def mark_backfilled(article_ids: Iterable[int]) -> None:
+    """These new articles are an archive, not news (in the caller's transaction)."""
+    BackfilledArticle.objects.bulk_create(
+        [BackfilledArticle(article_id=pk) for pk in article_ids], ignore_conflicts=True
+    )
 
 
 def announceable(alert: Alert, article: Article) -> bool:

@@ -18,9 +18,10 @@ from django.utils import timezone
 from articles.models import Article
 from articles.search import percolator
 from articles.search.documents import article_document
+from articles.search.errors import SearchRequestError
 
 from . import actions, queries
-from .models import Alert, AlertMatch
+from .models import Alert, AlertMatch, BackfilledArticle
 
 log = logging.getLogger(__name__)
 
@@ -44,10 +45,10 @@ def percolate_batch(article_ids: Iterable[int]) -> int:
     floor = Alert.objects.filter(active=True).aggregate(m=Min("announce_from"))["m"]
     if floor is None:
         return 0
+    ids = set(article_ids)
     articles = (
-        Article.objects.filter(
-            pk__in=set(article_ids), status=Article.Status.VISIBLE, collected_at__gte=floor
-        )
+        Article.objects.filter(pk__in=ids, status=Article.Status.VISIBLE, collected_at__gte=floor)
+        .exclude(pk__in=BackfilledArticle.objects.filter(article_id__in=ids).values("article_id"))
         .defer("raw", "minhash", "event_dates")
         .select_related("source")
         .prefetch_related("tag_overrides")
@@ -90,7 +91,13 @@ def sweep_all(cadence: str | None = None) -> int:
                 percolator.unregister(pk)
     except Exception as error:
         log.warning("could not check the percolator's queries: %s", error)
-    return sum(sweep(pk) for pk in ids)
+    found = 0
+    for pk in ids:
+        try:
+            found += sweep(pk)
+        except SearchRequestError as error:  # this alert's query no longer compiles
+            log.warning("alert %s cannot be swept: %s", pk, error)
+    return found
 
 
 def reregister_all() -> str:

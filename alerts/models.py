@@ -155,3 +155,15 @@ class AlertMatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id} matched alert {self.alert_id}"
+
+
+class BackfilledArticle(models.Model):
+    """An article created by a back-fill (``ingest --no-alerts``): never announced. Written in
+    the ingest's own transaction, so no percolation or sweep can see the article first."""
+
+    article = models.OneToOneField(
+        "articles.Article", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"article {self.article_id} (back-fill)"

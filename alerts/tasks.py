@@ -9,9 +9,9 @@ import logging
 from celery import shared_task
 from django.dispatch import receiver
 
-from articles.signals import index_batch_accepted
+from articles.signals import articles_backfilled, index_batch_accepted
 
-from . import digests, matching
+from . import actions, digests, matching
 from .signals import alert_query_changed, alert_query_removed
 
 log = logging.getLogger(__name__)
@@ -56,3 +56,9 @@ def _keep_percolator_in_step(*, alert_id: int, **_) -> None:
         matching.register(alert_id)
     except Exception as error:  # the sweep re-registers what is missing
         log.warning("could not update the percolator for alert %s: %s", alert_id, error)
+
+
+@receiver(articles_backfilled, dispatch_uid="alerts.tasks.mark_backfilled")
+def _mark_backfilled(*, article_ids: list[int], **_) -> None:
+    # Inside the ingest transaction: a failure here rolls the batch back, nothing is lost.
+    actions.mark_backfilled(article_ids)
