@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import ngettext
@@ -149,6 +149,7 @@ def compose(digest: Digest) -> EmailMultiAlternatives | None:
         body=text,
         from_email=settings.ALERTS_FROM_EMAIL,
         to=[digest.user.email],
+        connection=get_connection(settings.ALERTS_EMAIL_BACKEND),
         headers={
             # RFC 8058 one-click: a POST to this URL pauses the alerts of this email.
             "List-Unsubscribe": f"<{context['unsubscribe_all_url']}>",

@@ -200,6 +200,15 @@ EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 ALERTS_SITE_URL = env.str("ALERTS_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Where alert emails come from.
 ALERTS_FROM_EMAIL = env.str("ALERTS_FROM_EMAIL", DEFAULT_FROM_EMAIL)
+# How alert emails leave: SMTP at EMAIL_HOST:EMAIL_PORT in production or when EMAIL_HOST is set
+# (Mailpit under Docker); otherwise (`make run`) one file per email in var/mail/.
+ALERTS_EMAIL_BACKEND = env.str(
+    "ALERTS_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION or "EMAIL_HOST" in os.environ
+    else "django.core.mail.backends.filebased.EmailBackend",
+)
+EMAIL_FILE_PATH = BASE_DIR / "var" / "mail"
 CELERY_BEAT_SCHEDULE |= {
     # `manage.py send_alerts --cadence …` does the same: the sweep, then the sending.
     "alerts-instant": {"task": "alerts.send", "schedule": 60.0, "args": ["instant"]},

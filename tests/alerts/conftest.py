@@ -38,7 +38,7 @@ def mailbox(settings):
         port = probe.getsockname()[1]
     controller = Controller(box, hostname="127.0.0.1", port=port)
     controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.ALERTS_EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = port
     settings.ALERTS_SITE_URL = "https://ctsearch.example"

@@ -172,3 +172,18 @@ def test_paused_alert_sends_nothing_and_resuming_starts_afresh(alerts_engine, ma
     actions.set_alert(saved, active=True)
     matching.sweep_all()
     assert not AlertMatch.objects.exists()  # collected while paused: not announced later
+
+
+def test_send_alerts_command_writes_files_without_smtp(alerts_engine, settings, tmp_path):
+    """What `make run` does without EMAIL_HOST: one file per email (README: var/mail/)."""
+    from django.core.management import call_command
+
+    settings.ALERTS_EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_FILE_PATH = tmp_path
+    user = make_user()
+    saved_with_alert(user, "q=الموصل", cadence="daily", ago=10)
+    new_article(title="تحرير الموصل", body="الموصل")
+    drain()
+    call_command("send_alerts", "--cadence", "daily")
+    [written] = list(tmp_path.iterdir())
+    assert "List-Unsubscribe-Post: List-Unsubscribe=One-Click" in written.read_text()
