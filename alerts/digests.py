@@ -89,6 +89,15 @@ def send(cadence: str, *, now: dt.datetime | None = None) -> int:
     return sent
 
 
+def uncertain(cadence: str, *, older_than: dt.timedelta = dt.timedelta(minutes=10)) -> int:
+    """Digests whose sender died during the SMTP call: maybe delivered, never resent."""
+    return Digest.objects.filter(
+        cadence=cadence,
+        status=Digest.Status.SENDING,
+        created_at__lt=timezone.now() - older_than,
+    ).count()
+
+
 def deliver(digest_id: int) -> int:
     digest = Digest.objects.select_related("user").filter(pk=digest_id).first()
     if digest is None or digest.status != Digest.Status.PENDING:

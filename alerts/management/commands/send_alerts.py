@@ -18,3 +18,11 @@ class Command(BaseCommand):
             found = 0 if options["no_sweep"] else matching.sweep_all(cadence)
             sent = digests.send(cadence)
             self.stdout.write(f"{cadence}: {found} missed match(es) recorded, {sent} email(s) sent")
+            stuck = digests.uncertain(cadence)
+            if stuck:
+                self.stderr.write(
+                    self.style.WARNING(
+                        f"{cadence}: {stuck} digest(s) were being sent when their sender died; "
+                        "they may have been delivered and are not sent again (status 'sending')"
+                    )
+                )
