@@ -61,6 +61,22 @@ def ensure_queries_index() -> str:
     return name
 
 
+def queries_index_is_current() -> bool:
+    """Whether the query index was built with today's mapping and analysis version (after a
+    bump the caller re-registers every query into a new index: :func:`rebuild_queries`)."""
+    from .index import MAPPING_VERSION
+
+    client = get_client()
+    with engine_errors():
+        if not client.indices.exists_alias(name=queries_alias()):
+            return True  # created current on first use
+        mappings = client.indices.get_mapping(index=queries_alias())
+    return all(
+        m["mappings"].get("_meta", {}).get("mapping_version") == MAPPING_VERSION
+        for m in mappings.values()
+    )
+
+
 def register(alert_id: int, query: dict) -> None:
     """Store (or replace) the query of an alert; visible to the next percolation."""
     ensure_queries_index()
