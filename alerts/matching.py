@@ -83,6 +83,9 @@ def sweep_all(cadence: str | None = None) -> int:
         alerts = alerts.filter(cadence=cadence)
     ids = list(alerts.values_list("pk", flat=True))
     try:
+        if not percolator.queries_index_is_current():
+            log.info("the index mapping changed: re-registering every alert query")
+            reregister_all()
         registered = percolator.registered_ids()
         for pk in set(ids) - registered:
             register(pk)

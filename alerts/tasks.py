@@ -9,7 +9,7 @@ import logging
 from celery import shared_task
 from django.dispatch import receiver
 
-from articles.signals import articles_backfilled, index_batch_accepted
+from articles.signals import articles_backfilled, gazetteer_entry_changed, index_batch_accepted
 
 from . import actions, digests, matching
 from .signals import alert_query_changed, alert_query_removed
@@ -56,6 +56,22 @@ def _keep_percolator_in_step(*, alert_id: int, **_) -> None:
         matching.register(alert_id)
     except Exception as error:  # the sweep re-registers what is missing
         log.warning("could not update the percolator for alert %s: %s", alert_id, error)
+
+
+@shared_task(name="alerts.reregister_queries")
+def reregister_queries_task() -> str:
+    """Every alert query re-compiled into a new query index, alias swapped."""
+    return matching.reregister_all()
+
+
+@receiver(gazetteer_entry_changed, dispatch_uid="alerts.tasks.reregister_queries")
+def _reregister_after_gazetteer_change(**_) -> None:
+    # Alias expansions are compiled into the stored queries. The ledger keeps old articles
+    # from being announced again.
+    try:
+        reregister_queries_task.delay()
+    except Exception as error:  # `manage.py alert_queries` does the same
+        log.warning("could not queue re-registration of alert queries: %s", error)
 
 
 @receiver(articles_backfilled, dispatch_uid="alerts.tasks.mark_backfilled")

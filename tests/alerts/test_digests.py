@@ -187,3 +187,26 @@ def test_send_alerts_command_writes_files_without_smtp(alerts_engine, settings, 
     call_command("send_alerts", "--cadence", "daily")
     [written] = list(tmp_path.iterdir())
     assert "List-Unsubscribe-Post: List-Unsubscribe=One-Click" in written.read_text()
+
+
+def test_a_mapping_change_reregisters_every_query_without_realerting(
+    alerts_engine, mailbox, monkeypatch
+):
+    from articles.search import index, percolator
+
+    user = make_user()
+    saved_with_alert(user, "q=الفلوجة", ago=1)
+    article = new_article(title="الفلوجة", body="الفلوجة")
+    drain()
+    percolate(article)
+    assert digests.send("instant") == 1
+    before = percolator.ensure_queries_index()
+    monkeypatch.setattr(index, "MAPPING_VERSION", index.MAPPING_VERSION + 1)
+    assert not percolator.queries_index_is_current()
+    matching.sweep_all()
+    assert percolator.ensure_queries_index() != before
+    assert percolator.queries_index_is_current()
+    assert percolator.registered_ids() == {AlertMatch.objects.get().alert_id}
+    percolate(article)
+    assert digests.send("instant") == 0
+    assert len(mailbox.messages) == 1
