@@ -210,3 +210,22 @@ def count_collected_since(query: dict, since: dt.datetime) -> int:
         }
     }
     return engine_call(get_client().count, index=alias_name(), body=body)["count"]
+
+
+def highlights(query: dict, article_ids: list[int]) -> dict[int, dict]:
+    """The engine's highlights of ``query`` in these articles (HTML-safe: the article text is
+    escaped, the only tags are ``<mark>``): article id -> ``{"title": str, "body": [str]}``."""
+    from .compiler import highlight_spec
+    from .hits import parse_hits
+
+    if not article_ids:
+        return {}
+    body = {
+        "query": {"bool": {"must": [query], "filter": [{"ids": {"values": article_ids}}]}},
+        "size": len(article_ids),
+        "_source": ["id", "title"],
+        "highlight": highlight_spec(),
+        "track_total_hits": False,
+    }
+    answer = engine_call(get_client().search, index=alias_name(), body=body, request_timeout=30)
+    return {int(hit["id"]): hit["highlights"] for hit in parse_hits(answer)}
