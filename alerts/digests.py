@@ -21,8 +21,9 @@ from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
 from articles.models import Article
+from articles.search import percolator
 
-from . import actions, tokens
+from . import actions, queries, tokens
 from .models import Alert, AlertMatch, Cadence, Digest
 
 log = logging.getLogger(__name__)
@@ -56,6 +57,9 @@ class Item:
     date: str
     snippet: str
     other_outlets: int
+    # The engine's highlights (escaped text, only <mark> tags), or None when it could not say.
+    title_html: str | None = None
+    snippet_html: str | None = None
 
 
 @dataclass
@@ -197,6 +201,8 @@ def _section(alert: Alert, matches: list[AlertMatch], digest: Digest) -> Section
     since = (timezone.now() - dt.timedelta(days=PERIOD_SPAN[Cadence(alert.cadence)])).date()
     see_all = [(k, v) for k, v in parse_qsl(query) if k not in {"date_from", "page"}]
     see_all.append(("date_from", since.isoformat()))
+    shown = list(stories.items())[:MAX_ITEMS]
+    marks = _highlights(query, [article.pk for _, article in shown])
     items = [
         Item(
             title=article.title,
@@ -205,8 +211,10 @@ def _section(alert: Alert, matches: list[AlertMatch], digest: Digest) -> Section
             date=(article.published_at or article.collected_at).date().isoformat(),
             snippet=_snippet(article.body),
             other_outlets=max(0, len(outlets.get(story, set()) - {article.source_id})),
+            title_html=marks.get(article.pk, {}).get("title"),
+            snippet_html=" … ".join(marks.get(article.pk, {}).get("body") or []) or None,
         )
-        for story, article in list(stories.items())[:MAX_ITEMS]
+        for story, article in shown
     ]
     return Section(
         alert=alert,
@@ -217,6 +225,15 @@ def _section(alert: Alert, matches: list[AlertMatch], digest: Digest) -> Section
         unsubscribe_url=site_url(language, f"/alerts/unsubscribe/{tokens.make([alert.pk])}"),
         items=items,
     )
+
+
+def _highlights(query: str, article_ids: list[int]) -> dict[int, dict]:
+    """The engine's highlights of the saved search in these articles; plain text without."""
+    try:
+        return percolator.highlights(queries.compiled(query), article_ids)
+    except Exception as error:  # the engine is down: the email goes out with plain snippets
+        log.warning("no highlights for an alert email: %s", error)
+        return {}
 
 
 def _newest_first(article: Article):
