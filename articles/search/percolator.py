@@ -12,7 +12,6 @@ caller's queries and moves the alias in one atomic call.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Mapping
 
 from django.conf import settings
@@ -21,12 +20,10 @@ from opensearchpy import NotFoundError, helpers
 
 from .client import get_client
 from .engine import engine_call, engine_errors
-from .index import alias_name, index_body
+from .index import index_body
 
 #: Documents per percolate request, and matches read per page of its answer.
 PERCOLATE_PAGE = 1000
-#: Article ids a sweep reads at most per query and run (the rest waits for the next run).
-SWEEP_LIMIT = 10_000
 
 
 def queries_alias() -> str:
@@ -171,61 +168,3 @@ def rebuild_queries(queries: Iterable[tuple[int, dict]]) -> str:
         for index in old:
             client.indices.delete(index=index, ignore_unavailable=True)
     return name
-
-
-def article_ids_matching_since(query: dict, since: dt.datetime) -> list[int]:
-    """Article ids matching ``query`` that were (re)indexed at or after ``since``: what a sweep
-    compares with its ledger to catch what percolation missed."""
-    body: dict = {
-        "query": {
-            "bool": {
-                "must": [query],
-                "filter": [{"range": {"indexed_at": {"gte": since.isoformat()}}}],
-            }
-        },
-        "size": 1000,
-        "sort": [{"id": "asc"}],
-        "_source": False,
-        "track_total_hits": False,
-    }
-    ids: list[int] = []
-    while len(ids) < SWEEP_LIMIT:
-        answer = engine_call(get_client().search, index=alias_name(), body=body, request_timeout=60)
-        hits = answer["hits"]["hits"]
-        ids.extend(int(hit["_id"]) for hit in hits)
-        if len(hits) < body["size"]:
-            break
-        body["search_after"] = hits[-1]["sort"]
-    return ids
-
-
-def count_collected_since(query: dict, since: dt.datetime) -> int:
-    """How many articles matching ``query`` were collected at or after ``since``."""
-    body = {
-        "query": {
-            "bool": {
-                "must": [query],
-                "filter": [{"range": {"collected_at": {"gte": since.isoformat()}}}],
-            }
-        }
-    }
-    return engine_call(get_client().count, index=alias_name(), body=body)["count"]
-
-
-def highlights(query: dict, article_ids: list[int]) -> dict[int, dict]:
-    """The engine's highlights of ``query`` in these articles (HTML-safe: the article text is
-    escaped, the only tags are ``<mark>``): article id -> ``{"title": str, "body": [str]}``."""
-    from .compiler import highlight_spec
-    from .hits import parse_hits
-
-    if not article_ids:
-        return {}
-    body = {
-        "query": {"bool": {"must": [query], "filter": [{"ids": {"values": article_ids}}]}},
-        "size": len(article_ids),
-        "_source": ["id", "title"],
-        "highlight": highlight_spec(),
-        "track_total_hits": False,
-    }
-    answer = engine_call(get_client().search, index=alias_name(), body=body, request_timeout=30)
-    return {int(hit["id"]): hit["highlights"] for hit in parse_hits(answer)}
