@@ -21,7 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
 from articles.models import Article
-from articles.search import percolator
+from articles.search import recent
 
 from . import actions, queries, tokens
 from .models import Alert, AlertMatch, Cadence, Digest
@@ -230,7 +230,7 @@ def _section(alert: Alert, matches: list[AlertMatch], digest: Digest) -> Section
 def _highlights(query: str, article_ids: list[int]) -> dict[int, dict]:
     """The engine's highlights of the saved search in these articles; plain text without."""
     try:
-        return percolator.highlights(queries.compiled(query), article_ids)
+        return recent.highlights(queries.compiled(query), article_ids)
     except Exception as error:  # the engine is down: the email goes out with plain snippets
         log.warning("no highlights for an alert email: %s", error)
         return {}

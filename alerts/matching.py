@@ -16,7 +16,7 @@ from django.db.models import Min
 from django.utils import timezone
 
 from articles.models import Article
-from articles.search import percolator
+from articles.search import percolator, recent
 from articles.search.documents import article_document
 from articles.search.errors import SearchRequestError
 
@@ -67,9 +67,9 @@ def sweep(alert_id: int) -> int:
         return 0
     started = timezone.now()
     since = max(alert.watermark, alert.announce_from) - SWEEP_MARGIN
-    ids = percolator.article_ids_matching_since(queries.compiled(alert.saved_search.query), since)
+    ids = recent.article_ids_matching_since(queries.compiled(alert.saved_search.query), since)
     added = actions.record_matches(((alert.pk, i) for i in ids), via=AlertMatch.Via.SWEEP)
-    if len(ids) < percolator.SWEEP_LIMIT:
+    if len(ids) < recent.SWEEP_LIMIT:
         actions.advance_watermark(alert.pk, started)
     if added:
         log.info("sweep of alert %s found %s match(es) percolation missed", alert.pk, added)

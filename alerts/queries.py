@@ -38,6 +38,6 @@ def _first_page(request: SearchRequest) -> SearchRequest:
 
 def new_since(query: str, since) -> int:
     """How many articles matching the saved search were collected since ``since``."""
-    from articles.search.percolator import count_collected_since
+    from articles.search.recent import count_collected_since
 
     return count_collected_since(compiled(query), since)
