@@ -41,3 +41,10 @@ def new_since(query: str, since) -> int:
     from articles.search.recent import count_collected_since
 
     return count_collected_since(compiled(query), since)
+
+
+def changed_since(query: str, since) -> tuple[int, list[int]]:
+    """How many matching articles were collected since ``since``, and the latest ids."""
+    from articles.search.recent import collected_since
+
+    return collected_since(compiled(query), since)

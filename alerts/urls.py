@@ -15,6 +15,7 @@ page_urlpatterns = [
     path("searches/save", views.save, name="alerts-save"),
     path("searches/<int:pk>/update", views.update, name="alerts-update"),
     path("searches/<int:pk>/open", views.open_search, name="alerts-open"),
+    path("searches/<int:pk>/changes", views.what_changed, name="alerts-changes"),
     path("alerts/", views.manage_alerts, name="alerts-manage"),
     path("alerts/unsubscribe/<str:token>", views.unsubscribe, name="alerts-unsubscribe"),
 ]

@@ -3,6 +3,7 @@ page but one-click unsubscribe needs a session (the unsubscribe token is its own
 
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import unquote_plus
 
 from django.contrib import messages
@@ -11,15 +12,18 @@ from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from articles.models import Article
 from articles.search.errors import SearchRequestError, SearchUnavailable
 
 from . import actions, tokens
 from .models import Alert, Cadence, EmailLanguage, SavedSearch
-from .queries import new_since
+from .queries import changed_since, new_since
 
 
 def _my(request: HttpRequest, pk: int) -> SavedSearch:
@@ -106,6 +110,43 @@ def update(request: HttpRequest, pk: int) -> HttpResponse:
         )
         messages.success(request, _("Alert updated."))
     return redirect(back)
+
+
+@login_required
+def what_changed(request: HttpRequest, pk: int) -> HttpResponse:
+    """Articles matching a saved search collected since a chosen date (default: last visit)."""
+    saved = _my(request, pk)
+    since = parse_date(request.GET.get("since", "") or "") if request.GET.get("since") else None
+    bad_date = bool(request.GET.get("since")) and since is None
+    start = (
+        timezone.make_aware(dt.datetime.combine(since, dt.time.min), dt.UTC)
+        if since
+        else saved.last_visited_at
+    )
+    total, articles, unavailable = 0, [], False
+    try:
+        total, ids = changed_since(saved.query, start)
+        by_id = (
+            Article.objects.filter(pk__in=ids, status=Article.Status.VISIBLE)
+            .select_related("source")
+            .in_bulk()
+        )
+        articles = [by_id[i] for i in ids if i in by_id]
+    except (SearchRequestError, SearchUnavailable):
+        unavailable = True
+    return render(
+        request,
+        "alerts/what_changed.html",
+        {
+            "saved": saved,
+            "since": start,
+            "since_value": (since or start.date()).isoformat(),
+            "bad_date": bad_date,
+            "total": total,
+            "articles": articles,
+            "unavailable": unavailable,
+        },
+    )
 
 
 @login_required

@@ -55,7 +55,8 @@ def test_save_a_search_see_it_and_turn_on_its_alert(page, live_server):
     assert (alert.active, alert.cadence, alert.language) == (True, "instant", "en")
     assert_accessible(page, "my searches with an alert (ar)")
 
-    for path in ("/en/searches/", "/alerts/", "/en/alerts/"):
+    changes = f"/searches/{saved.pk}/changes?since=2000-01-01"
+    for path in ("/en/searches/", "/alerts/", "/en/alerts/", changes, "/en" + changes):
         page.goto(live_server.url + path)
         assert_accessible(page, path)
     screenshot(page, "alerts-manage-en.png")

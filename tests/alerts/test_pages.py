@@ -106,3 +106,23 @@ def test_save_rename_alert_delete_without_javascript(alerts_engine):
     assert other.post(f"/searches/{saved.pk}/update", {"action": "delete"}).status_code == 404
     client.post(f"/searches/{saved.pk}/update", {"action": "delete"})
     assert not SavedSearch.objects.exists()
+
+
+def test_what_changed_lists_articles_added_since_a_date(alerts_engine):
+    user = make_user()
+    client = Client()
+    client.force_login(user)
+    saved = saved_with_alert(user, "q=سرت", name="سرت")
+    article = new_article(title="اشتباكات في سرت", body="سرت")
+    new_article(title="خبر آخر", body="لا علاقة")
+    drain()
+    page = client.get(f"/searches/{saved.pk}/changes?since=2000-01-01").content.decode()
+    assert "اشتباكات في سرت" in page and "خبر آخر" not in page
+    assert f"/articles/{article.pk}" in page
+    later = client.get(f"/en/searches/{saved.pk}/changes?since=2999-01-01").content.decode()
+    assert "0 articles added" in later
+    bad = client.get(f"/en/searches/{saved.pk}/changes?since=yesterday").content.decode()
+    assert "Write the date as YYYY-MM-DD." in bad
+    other = Client()
+    other.force_login(make_user("other", "other@example.org"))
+    assert other.get(f"/searches/{saved.pk}/changes").status_code == 404
