@@ -12,7 +12,7 @@ import datetime as dt
 import logging
 from collections.abc import Iterable
 
-from django.db.models import Min
+from django.db.models import Min, Q
 from django.utils import timezone
 
 from articles.models import Article
@@ -47,7 +47,14 @@ def percolate_batch(article_ids: Iterable[int]) -> int:
         return 0
     ids = set(article_ids)
     articles = (
-        Article.objects.filter(pk__in=ids, status=Article.Status.VISIBLE, collected_at__gte=floor)
+        # Never announceable (actions.announceable): collected before, or published well
+        # before, every active alert. An archive's old articles are not even sent to the engine.
+        Article.objects.filter(
+            Q(published_at__isnull=True) | Q(published_at__gte=floor - actions.PUBLISHED_GRACE),
+            pk__in=ids,
+            status=Article.Status.VISIBLE,
+            collected_at__gte=floor,
+        )
         .exclude(pk__in=BackfilledArticle.objects.filter(article_id__in=ids).values("article_id"))
         .defer("raw", "minhash", "event_dates")
         .select_related("source")
