@@ -16,3 +16,14 @@ index_changes_recorded = Signal()
 #: Arguments: ``facet`` ("actors", "venues", "topics"), ``slug``, ``phrases`` (its names, old
 #: and new, that articles may contain).
 gazetteer_entry_changed = Signal()
+
+#: Sent by the index drain after the engine accepted a batch and its outbox rows were deleted
+#: (committed). Argument: ``article_ids`` (the batch's articles, visible or removed). Listeners
+#: (saved-search alerts) must not rely on it alone: a crash between the commit and the signal
+#: loses it, so they keep a sweep of their own.
+index_batch_accepted = Signal()
+
+#: Sent INSIDE the ingest transaction that created these articles, when the ingest is a
+#: back-fill (``manage.py ingest --no-alerts``): listeners record, in the same transaction, that
+#: these articles are not news, before any drain can see them. Argument: ``article_ids``.
+articles_backfilled = Signal()

@@ -105,11 +105,14 @@ def reset_store() -> None:
 # ------------------------------------------------------------------------------------- ingest
 
 
-def bench_ingest(inputs: list[Path], expected: int) -> dict:
+def bench_ingest(inputs: list[Path], expected: int, prepare=None) -> dict:
     """Files to searchable: `manage.py ingest` in a child process (as an operator runs it)
-    while this process drains the outbox, as a Celery worker would."""
+    while this process drains the outbox, as a Celery worker would. ``prepare()`` runs on the
+    fresh store before the clock starts."""
     reset_store()
     indexer.ensure_index()
+    if prepare:
+        prepare()
     command = [sys.executable, str(REPO / "manage.py"), "ingest", "--no-progress", "--no-index"]
     command += [str(p) for p in inputs]
     started = time.perf_counter()
@@ -383,13 +386,28 @@ def table(results: dict) -> str:
         )
     if t := results.get("tagging"):
         rows.append(("tagging", f"{t['articles_per_s']} articles/s", "", ""))
+    if a := results.get("alerts"):
+        rows += [
+            (
+                f"ingest with {a['alerts']} alerts",
+                f"{a['with_articles_per_s']} articles/s",
+                f"none {a['without_articles_per_s']} articles/s",
+                f"{a['ratio']:.0%}",
+            ),
+            (
+                "percolation per batch",
+                f"p50 {a['percolate_ms_p50']} ms",
+                f"max {a['percolate_ms_max']} ms, {a['docs_per_batch']} docs",
+                "",
+            ),
+        ]
     width = [max(len(r[c]) for r in rows) for c in range(4)]
     return "\n".join("  ".join(r[c].ljust(width[c]) for c in range(4)) for r in rows)
 
 
 #: What `make bench` measures; BENCH_PARTS=ingest,search picks some (search needs an index
 #: from ingest, in this run or the previous one).
-PARTS = ("ingest", "raw", "postgres", "tagging", "search", "collection")
+PARTS = ("ingest", "raw", "postgres", "tagging", "search", "collection", "alerts")
 
 
 def main() -> None:
@@ -434,6 +452,13 @@ def main() -> None:
         items = int(os.environ.get("BENCH_COLLECTION_ITEMS", "1000"))
         print(f"collection: {items} items from a local feed server vs the same files …")
         results["collection"] = bench_collection(work, items=items, reset_store=reset_store)
+    if "alerts" in parts:
+        from bench.alerts import ALERTS, bench_alerts
+
+        print(f"ingest with {ALERTS} stored alerts vs none …", flush=True)
+        results["alerts"] = bench_alerts(
+            lambda prepare=None: bench_ingest(inputs, scale, prepare=prepare)
+        )
     for name in (f"{BENCH_DB}_raw", f"{BENCH_DB}_standard"):
         get_client().indices.delete(index=name, ignore_unavailable=True)
 

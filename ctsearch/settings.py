@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "articles",
     "auditlog",
     "collection",
+    "alerts",  # saved searches and email alerts (issue 12); depends on articles, never back
 ]
 
 MIDDLEWARE = [
@@ -297,3 +298,26 @@ LOGIN_REDIRECT_URL = "ui:search"
 LOGOUT_REDIRECT_URL = "ui:search"
 # Password-reset mail goes out through SMTP at EMAIL_HOST:EMAIL_PORT (Mailpit under Docker).
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+
+# ------------------------------------------------------------------------------------------------
+# Alerts (saved searches and email alerts, the `alerts` app): owned by alerts/.
+# ------------------------------------------------------------------------------------------------
+# The address links in alert emails start with (the emails are read outside any request).
+ALERTS_SITE_URL = env.str("ALERTS_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Where alert emails come from.
+ALERTS_FROM_EMAIL = env.str("ALERTS_FROM_EMAIL", DEFAULT_FROM_EMAIL)
+# How alert emails leave: SMTP at EMAIL_HOST:EMAIL_PORT in production or when EMAIL_HOST is set
+# (Mailpit under Docker); otherwise (`make run`) one file per email in var/mail/.
+ALERTS_EMAIL_BACKEND = env.str(
+    "ALERTS_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION or "EMAIL_HOST" in os.environ
+    else "django.core.mail.backends.filebased.EmailBackend",
+)
+EMAIL_FILE_PATH = BASE_DIR / "var" / "mail"
+CELERY_BEAT_SCHEDULE |= {
+    # `manage.py send_alerts --cadence …` does the same: the sweep, then the sending.
+    "alerts-instant": {"task": "alerts.send", "schedule": 60.0, "args": ["instant"]},
+    "alerts-daily": {"task": "alerts.send", "schedule": 3600.0, "args": ["daily"]},
+    "alerts-weekly": {"task": "alerts.send", "schedule": 3600.0, "args": ["weekly"]},
+}

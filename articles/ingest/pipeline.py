@@ -23,6 +23,7 @@ from .. import actions
 from ..enrichment import gazetteer
 from ..enrichment.stored import enrichment_fields
 from ..enrichment.stories import StoryAssigner
+from ..signals import articles_backfilled
 from .limits import MAX_BODY_CHARS, MAX_BYLINE_CHARS, MAX_TITLE_CHARS
 from .readers import read_paths
 from .records import ArticleRecord, Rejection
@@ -61,16 +62,21 @@ def ingest_paths(
     source_slug: str | None = None,
     batch_size: int | None = None,
     progress: ProgressCallback | None = None,
+    backfill: bool = False,
 ) -> IngestReport:
     """Ingest every article found under ``paths``; see the module docstring.
 
     ``source_slug`` puts every article under that source, whatever the inputs say.
     ``progress`` is called once per input read (``count_inputs(paths)`` is the total).
+    ``backfill``: the new articles are an archive, not news (``signals.articles_backfilled``).
     """
     if source_slug is not None:
         actions.ensure_source(source_slug)  # fail fast on a bad --source, before reading
     return ingest_records(
-        read_paths(paths, progress=progress), source_slug=source_slug, batch_size=batch_size
+        read_paths(paths, progress=progress),
+        source_slug=source_slug,
+        batch_size=batch_size,
+        backfill=backfill,
     )
 
 
@@ -79,11 +85,12 @@ def ingest_records(
     *,
     source_slug: str | None = None,
     batch_size: int | None = None,
+    backfill: bool = False,
 ) -> IngestReport:
     report = IngestReport()
     batch_size = batch_size or settings.INGEST_BATCH_SIZE
     sources = _SourceCache()
-    writer = _BatchWriter(report)
+    writer = _BatchWriter(report, backfill=backfill)
     batch: list[tuple[ArticleRecord, dict]] = []
     for item in items:
         if isinstance(item, Rejection):
@@ -111,8 +118,9 @@ class _BatchWriter:
     """Writes batches: enrichment (tags, signature) for the rows that change, the upsert, and
     story clustering of the new articles."""
 
-    def __init__(self, report: IngestReport) -> None:
+    def __init__(self, report: IngestReport, *, backfill: bool = False) -> None:
         self.report = report
+        self.backfill = backfill
         self.version, self.gazetteer = gazetteer.current()
         self.stories = StoryAssigner()
 
@@ -123,6 +131,8 @@ class _BatchWriter:
 
     def cluster(self, created_ids: list[int]) -> None:
         self.stories.assign(created_ids, queued=True)
+        if self.backfill:  # inside the batch's transaction, like the clustering
+            articles_backfilled.send(sender=_BatchWriter, article_ids=list(created_ids))
 
     def write(self, batch: list[tuple[ArticleRecord, dict]]) -> None:
         if not batch:

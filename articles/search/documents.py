@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from ..enrichment.stored import tag_keys
 from ..models import Article
 from .facets import TAG_FACETS
@@ -30,4 +32,6 @@ def article_document(article: Article) -> dict:
         # Articles outside any cluster are their own story (collapse needs a value).
         "story": article.story_id or article.pk,
         "content_hash": article.content_hash,
+        "collected_at": article.collected_at.isoformat(),
+        "indexed_at": timezone.now().isoformat(),
     }

@@ -16,7 +16,7 @@ from .facets import TAG_FACETS
 from .rules import MAX_RESULT_WINDOW
 
 # Bump when the mapping or analysis changes incompatibly; `search_index rebuild` applies it.
-MAPPING_VERSION = 5
+MAPPING_VERSION = 6
 
 
 def alias_name() -> str:
@@ -84,6 +84,9 @@ def index_body(*, shards: int = 1, replicas: int = 0) -> dict:
                 **{facet.field: _facet() for facet in TAG_FACETS},
                 "story": {"type": "long"},
                 "content_hash": {"type": "keyword", "index": False},
+                "collected_at": {"type": "date"},
+                # When this document was last sent: what an alert sweep reads "since" on.
+                "indexed_at": {"type": "date"},
             },
         },
     }

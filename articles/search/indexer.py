@@ -12,6 +12,7 @@ from django.utils import timezone
 from opensearchpy import NotFoundError, RequestError, helpers
 
 from ..models import Article, IndexChange
+from ..signals import index_batch_accepted
 from .client import get_client
 from .documents import article_document
 from .index import REFRESH_INTERVAL, alias_name, index_body, new_index_name
@@ -117,7 +118,18 @@ def drain(*, refresh: bool = False, max_batches: int | None = None) -> DrainRepo
             )
             IndexChange.objects.filter(pk__in=[c.pk for c in changes]).delete()
             report.batches += 1
+        _announce_batch(sorted({c.article_id for c in changes}))
     return report
+
+
+def _announce_batch(article_ids: list[int]) -> None:
+    """Tell listeners (alerts) which articles a committed batch sent; their failure never
+    fails the drain (the documents are in the index, the outbox rows gone)."""
+    for receiver, result in index_batch_accepted.send_robust(
+        sender=IndexChange, article_ids=article_ids
+    ):
+        if isinstance(result, Exception):
+            log.warning("index_batch_accepted receiver %r failed: %s", receiver, result)
 
 
 def rebuild(*, progress=None) -> str:

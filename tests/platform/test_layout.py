@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-PACKAGES = ("articles", "ctsearch", "collection")
+PACKAGES = ("articles", "ctsearch", "collection", "alerts")
 
 
 def _module_name(path: Path) -> str:

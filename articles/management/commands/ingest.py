@@ -31,6 +31,11 @@ class Command(BaseCommand):
         parser.add_argument("--batch-size", type=int, default=None, help="rows per transaction")
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
         parser.add_argument(
+            "--no-alerts",
+            action="store_true",
+            help="a back-fill: the new articles never trigger saved-search email alerts",
+        )
+        parser.add_argument(
             "--no-index",
             action="store_true",
             help="leave the new articles to the background indexer instead of indexing now",
@@ -57,6 +62,7 @@ class Command(BaseCommand):
                 source_slug=options["source"],
                 batch_size=options["batch_size"],
                 progress=lambda origin: bar.update(1),
+                backfill=options["no_alerts"],
             )
         except InvalidSourceSlug as error:
             raise CommandError(str(error)) from None

@@ -1,0 +1,253 @@
+"""Sending: one email per user per cadence period, grouping that user's alerts.
+
+A digest row is created, with its ledger rows claimed, in its own transaction before any
+sending (``actions.claim_digest``); it is marked ``sending`` just before the SMTP call and
+``sent`` after. A retry sends ``pending`` digests and never touches one that may already have
+left, so a crash or a killed worker cannot send an email twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import smtplib
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl, urlencode
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import ngettext
+
+from articles.models import Article
+from articles.search import recent
+
+from . import actions, queries, tokens
+from .models import Alert, AlertMatch, Cadence, Digest
+
+log = logging.getLogger(__name__)
+
+#: Items (stories) an email lists per alert; the rest are behind "see all N".
+MAX_ITEMS = 20
+SNIPPET_CHARS = 240
+#: How far back "see all" reaches for each cadence.
+PERIOD_SPAN = {Cadence.INSTANT: 1, Cadence.DAILY: 1, Cadence.WEEKLY: 7}
+
+
+def period_key(cadence: str, now: dt.datetime) -> str:
+    if cadence == Cadence.WEEKLY:
+        year, week, _day = now.isocalendar()
+        return f"{year}-W{week:02d}"
+    if cadence == Cadence.DAILY:
+        return now.date().isoformat()
+    return now.strftime("%Y-%m-%dT%H:%M")
+
+
+def site_url(language: str, path: str) -> str:
+    prefix = "" if language == settings.LANGUAGE_CODE else f"/{language}"
+    return f"{settings.ALERTS_SITE_URL}{prefix}{path}"
+
+
+@dataclass
+class Item:
+    title: str
+    url: str
+    source: str
+    date: str
+    snippet: str
+    other_outlets: int
+    # The engine's highlights (escaped text, only <mark> tags), or None when it could not say.
+    title_html: str | None = None
+    snippet_html: str | None = None
+
+
+@dataclass
+class Section:
+    alert: Alert
+    name: str
+    total: int
+    see_all_url: str
+    search_url: str
+    unsubscribe_url: str
+    items: list[Item] = field(default_factory=list)
+
+
+def send(cadence: str, *, now: dt.datetime | None = None) -> int:
+    """Send this cadence's due digests (pending ones first); returns how many were sent."""
+    now = now or timezone.now()
+    sent = 0
+    for digest_id in Digest.objects.filter(
+        cadence=cadence, status=Digest.Status.PENDING
+    ).values_list("pk", flat=True):
+        sent += deliver(digest_id)
+    users = (
+        AlertMatch.objects.filter(digest__isnull=True, alert__active=True, alert__cadence=cadence)
+        .values_list("alert__saved_search__owner_id", flat=True)
+        .distinct()
+    )
+    for user_id in list(users):
+        digest = actions.claim_digest(user_id, cadence, period_key(cadence, now))
+        if digest is not None:
+            sent += deliver(digest.pk)
+    return sent
+
+
+def uncertain(cadence: str, *, older_than: dt.timedelta = dt.timedelta(minutes=10)) -> int:
+    """Digests whose sender died during the SMTP call: maybe delivered, never resent."""
+    return Digest.objects.filter(
+        cadence=cadence,
+        status=Digest.Status.SENDING,
+        created_at__lt=timezone.now() - older_than,
+    ).count()
+
+
+def deliver(digest_id: int) -> int:
+    digest = Digest.objects.select_related("user").filter(pk=digest_id).first()
+    if digest is None or digest.status != Digest.Status.PENDING:
+        return 0
+    message = compose(digest)
+    if message is None:  # every item was hidden or already announced in an earlier email
+        actions.start_sending(digest.pk)
+        actions.mark_sent(digest.pk)
+        return 0
+    if not actions.start_sending(digest.pk):
+        return 0  # another run has it
+    try:
+        message.send()
+    except (smtplib.SMTPConnectError, smtplib.SMTPServerDisconnected, ConnectionError) as error:
+        # Nothing was accepted: safe to try again at the next run.
+        actions.back_to_pending(digest.pk)
+        log.warning("alert digest %s not sent (%s); will retry", digest.pk, error)
+        return 0
+    actions.mark_sent(digest.pk)
+    return 1
+
+
+def compose(digest: Digest) -> EmailMultiAlternatives | None:
+    matches = list(AlertMatch.objects.filter(digest=digest).select_related("alert__saved_search"))
+    alerts = sorted({m.alert for m in matches}, key=lambda a: a.pk)
+    if not alerts or not digest.user.email:
+        return None
+    language = alerts[0].language
+    with translation.override(language):
+        sections = [
+            s
+            for a in alerts
+            if (s := _section(a, [m for m in matches if m.alert_id == a.pk], digest))
+        ]
+        if not sections:
+            return None
+        total = sum(s.total for s in sections)
+        context = {
+            "sections": sections,
+            "total": total,
+            "language": language,
+            "direction": "rtl" if language == "ar" else "ltr",
+            "cadence": digest.cadence,
+            "manage_url": site_url(language, "/alerts/"),
+            "unsubscribe_all_url": site_url(
+                language, f"/alerts/unsubscribe/{tokens.make([a.pk for a in alerts])}"
+            ),
+        }
+        subject = ngettext(
+            "ctsearch: %(n)s new article for your saved searches",
+            "ctsearch: %(n)s new articles for your saved searches",
+            total,
+        ) % {"n": total}
+        text = render_to_string("alerts/email_digest.txt", context)
+        html = render_to_string("alerts/email_digest.html", context)
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=settings.ALERTS_FROM_EMAIL,
+        to=[digest.user.email],
+        connection=get_connection(settings.ALERTS_EMAIL_BACKEND),
+        headers={
+            # RFC 8058 one-click: a POST to this URL pauses the alerts of this email.
+            "List-Unsubscribe": f"<{context['unsubscribe_all_url']}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "X-Ctsearch-Digest": f"{digest.cadence}/{digest.period}/{digest.pk}",
+        },
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def _section(alert: Alert, matches: list[AlertMatch], digest: Digest) -> Section | None:
+    articles = {
+        a.pk: a
+        for a in Article.objects.filter(
+            pk__in=[m.article_id for m in matches], status=Article.Status.VISIBLE
+        ).select_related("source")
+    }
+    # One item per story; a story announced by an earlier email is not announced again.
+    announced = set(
+        AlertMatch.objects.filter(alert=alert, digest__isnull=False)
+        .exclude(digest=digest)
+        .values_list("story_id", flat=True)
+    )
+    stories: dict[int, Article] = {}
+    for article in sorted(articles.values(), key=_newest_first):
+        story = article.story_id or article.pk
+        if story in announced or story in stories:
+            continue
+        stories[story] = article
+    if not stories:
+        return None
+    outlets = _outlets_per_story(list(stories))
+    language = alert.language
+    query = alert.saved_search.query
+    since = (timezone.now() - dt.timedelta(days=PERIOD_SPAN[Cadence(alert.cadence)])).date()
+    see_all = [(k, v) for k, v in parse_qsl(query) if k not in {"date_from", "page"}]
+    see_all.append(("date_from", since.isoformat()))
+    shown = list(stories.items())[:MAX_ITEMS]
+    marks = _highlights(query, [article.pk for _, article in shown])
+    items = [
+        Item(
+            title=article.title,
+            url=site_url(language, f"/articles/{article.pk}"),
+            source=article.source.name,
+            date=(article.published_at or article.collected_at).date().isoformat(),
+            snippet=_snippet(article.body),
+            other_outlets=max(0, len(outlets.get(story, set()) - {article.source_id})),
+            title_html=marks.get(article.pk, {}).get("title"),
+            snippet_html=" … ".join(marks.get(article.pk, {}).get("body") or []) or None,
+        )
+        for story, article in shown
+    ]
+    return Section(
+        alert=alert,
+        name=alert.saved_search.name,
+        total=len(articles),
+        see_all_url=site_url(language, "/?" + urlencode(see_all)),
+        search_url=site_url(language, "/?" + query),
+        unsubscribe_url=site_url(language, f"/alerts/unsubscribe/{tokens.make([alert.pk])}"),
+        items=items,
+    )
+
+
+def _highlights(query: str, article_ids: list[int]) -> dict[int, dict]:
+    """The engine's highlights of the saved search in these articles; plain text without."""
+    try:
+        return recent.highlights(queries.compiled(query), article_ids)
+    except Exception as error:  # the engine is down: the email goes out with plain snippets
+        log.warning("no highlights for an alert email: %s", error)
+        return {}
+
+
+def _newest_first(article: Article):
+    return -(article.published_at or article.collected_at).timestamp()
+
+
+def _outlets_per_story(stories: list[int]) -> dict[int, set[int]]:
+    out: dict[int, set[int]] = {}
+    rows = Article.objects.filter(story_id__in=stories, status=Article.Status.VISIBLE)
+    for story, source in rows.values_list("story_id", "source_id"):
+        out.setdefault(story, set()).add(source)
+    return out
+
+
+def _snippet(body: str) -> str:
+    text = " ".join(body.split())
+    return text if len(text) <= SNIPPET_CHARS else text[:SNIPPET_CHARS].rsplit(" ", 1)[0] + " …"
