@@ -90,10 +90,14 @@ def test_zip_members_that_climb_out_of_their_folder_are_reported(tmp_path):
 
 
 def _tagging_seconds(body: str) -> float:
+    """The best of three runs: the machine is shared, the least disturbed run is the measure."""
     gazetteer = default_gazetteer()
-    started = time.perf_counter()
-    tag("عنوان", body, gazetteer)
-    return time.perf_counter() - started
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        tag("عنوان", body, gazetteer)
+        best = min(best, time.perf_counter() - started)
+    return best
 
 
 def test_tagging_a_name_repeated_to_the_size_limit_stays_within_a_ratio_of_normal_text(
