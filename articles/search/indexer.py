@@ -15,7 +15,7 @@ from ..models import Article, IndexChange
 from ..signals import index_batch_accepted
 from .client import get_client
 from .documents import article_document
-from .index import REFRESH_INTERVAL, alias_name, index_body, new_index_name
+from .index import MAPPING_VERSION, REFRESH_INTERVAL, alias_name, index_body, new_index_name
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +50,19 @@ def ensure_index() -> str:
             if not client.indices.exists_alias(name=alias):  # left without its alias
                 client.indices.put_alias(index=first, name=alias)
     return next(iter(client.indices.get_alias(name=alias)))
+
+
+def mapping_is_current() -> bool:
+    """Whether the index behind the alias has this code's mapping (``MAPPING_VERSION``); an
+    index made by an older ctsearch needs ``search_index rebuild``. True when there is none yet
+    (the first drain creates a current one)."""
+    client = get_client()
+    if not client.indices.exists_alias(name=alias_name()):
+        return True
+    for mapping in client.indices.get_mapping(index=alias_name()).values():
+        if mapping["mappings"].get("_meta", {}).get("mapping_version") != MAPPING_VERSION:
+            return False
+    return True
 
 
 def _bulk_actions(article_ids: Iterable[int], index: str) -> Iterator[dict]:

@@ -126,3 +126,16 @@ def test_processes_starting_at_once_create_one_index_behind_the_alias(search_ind
         names = set(pool.map(lambda _: ensure_index(), range(12)))
     assert len(names) == 1
     assert list(search_index.indices.get_alias(name=alias_name())) == list(names)
+
+
+def test_an_index_made_by_an_older_ctsearch_is_noticed_and_a_rebuild_makes_it_current(
+    search_index,
+):
+    from articles.search.index import alias_name
+    from articles.search.indexer import mapping_is_current, rebuild
+
+    assert mapping_is_current()
+    search_index.indices.put_mapping(index=alias_name(), body={"_meta": {"mapping_version": 1}})
+    assert not mapping_is_current()
+    rebuild()
+    assert mapping_is_current()

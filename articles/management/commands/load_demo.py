@@ -10,6 +10,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.models import Actor, Article
+from articles.search import indexer
+from articles.search.client import EngineError
 
 
 class Command(BaseCommand):
@@ -60,8 +62,11 @@ class Command(BaseCommand):
         call_command("retag", stdout=self.stdout)
         call_command("cluster_stories", stdout=self.stdout)
         try:
+            if not indexer.mapping_is_current():
+                self.stdout.write("The index was made by an older ctsearch: rebuilding it …")
+                call_command("search_index", "rebuild", stdout=self.stdout)
             call_command("search_index", "drain", stdout=self.stdout)
-        except CommandError as error:
+        except (CommandError, EngineError) as error:
             self.stderr.write(f"index not up to date yet ({error}); the worker will catch up")
 
     @staticmethod
