@@ -34,3 +34,21 @@ def engine_health() -> dict:
         "version": info["version"]["number"],
         "status": health["status"],
     }
+
+
+def point_alias(alias: str, index: str) -> list[str]:
+    """Move ``alias`` onto ``index`` in one atomic call (searches never see it missing) and
+    return the indices it left, for the caller to delete. A concrete index squatting the
+    alias's name (an old deployment) is replaced in the same call."""
+    client = get_client()
+    old = (
+        list(client.indices.get_alias(name=alias))
+        if client.indices.exists_alias(name=alias)
+        else []
+    )
+    swap = [{"add": {"index": index, "alias": alias}}]
+    swap += [{"remove": {"index": name, "alias": alias}} for name in old]
+    if not old and client.indices.exists(index=alias):
+        swap.append({"remove_index": {"index": alias}})
+    client.indices.update_aliases(body={"actions": swap})
+    return old

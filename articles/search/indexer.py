@@ -13,7 +13,7 @@ from opensearchpy import NotFoundError, RequestError, helpers
 
 from ..models import Article, IndexChange
 from ..signals import index_batch_accepted
-from .client import get_client
+from .client import get_client, point_alias
 from .documents import article_document
 from .index import MAPPING_VERSION, REFRESH_INTERVAL, alias_name, index_body, new_index_name
 
@@ -169,17 +169,7 @@ def rebuild(*, progress=None) -> str:
         client.indices.delete(index=name, ignore_unavailable=True)
         raise
 
-    old = (
-        list(client.indices.get_alias(name=alias))
-        if client.indices.exists_alias(name=alias)
-        else []
-    )
-    swap = [{"add": {"index": name, "alias": alias}}]
-    swap += [{"remove": {"index": index, "alias": alias}} for index in old]
-    if not old and client.indices.exists(index=alias):
-        # A concrete index squats the alias's name (an old deployment): replace it atomically.
-        swap.append({"remove_index": {"index": alias}})
-    client.indices.update_aliases(body={"actions": swap})
+    old = point_alias(alias, name)
 
     # Catch up on what changed while the scan ran (drains meanwhile wrote to the old index).
     changed = Article.objects.filter(updated_at__gte=started - REBUILD_CATCH_UP_MARGIN)

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.utils import timezone
 from opensearchpy import NotFoundError, helpers
 
-from .client import get_client
+from .client import get_client, point_alias
 from .engine import engine_call, engine_errors
 from .index import index_body
 
@@ -157,14 +157,7 @@ def rebuild_queries(queries: Iterable[tuple[int, dict]]) -> str:
         except Exception:
             client.indices.delete(index=name, ignore_unavailable=True)
             raise
-        old = (
-            list(client.indices.get_alias(name=alias))
-            if client.indices.exists_alias(name=alias)
-            else []
-        )
-        swap = [{"add": {"index": name, "alias": alias}}]
-        swap += [{"remove": {"index": index, "alias": alias}} for index in old]
-        client.indices.update_aliases(body={"actions": swap})
+        old = point_alias(alias, name)
         for index in old:
             client.indices.delete(index=index, ignore_unavailable=True)
     return name
