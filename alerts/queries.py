@@ -14,8 +14,7 @@ from articles.search.request import SearchRequest, from_params, to_params, valid
 def read(query: str) -> SearchRequest:
     """The request of a query string; raises ParamError / SearchRequestError."""
     params = from_params(query)
-    expansions = gazetteer.expansions_for(params.q) if params.q.strip() else {}
-    request = from_params(query, expansions=expansions)
+    request = from_params(query, expansions=gazetteer.expansions_for(params.q))
     validate(request)
     return request
 

@@ -46,11 +46,12 @@ def search_index(settings):
     delete_test_indices(client)
 
 
-def delete_test_indices(client) -> None:
+def delete_test_indices(client, kind: str = "articles") -> None:
+    """This run's indices of one kind ("articles", "alert_queries")."""
     # The node refuses wildcard deletes (action.destructive_requires_name): name each index.
     from django.conf import settings
 
-    pattern = f"{settings.OPENSEARCH_INDEX_PREFIX}_articles*"
+    pattern = f"{settings.OPENSEARCH_INDEX_PREFIX}_{kind}*"
     for name in client.indices.get(index=pattern, expand_wildcards="all"):
         client.indices.delete(index=name)
 

@@ -135,7 +135,10 @@ def _alias_table(compiled: Gazetteer) -> dict[str, tuple[str, ...]]:
 
 
 def expansions_for(q: str) -> dict[str, tuple[str, ...]]:
-    """The alias expansions relevant to the words of query ``q`` (for SearchRequest)."""
+    """The alias expansions relevant to the words of query ``q`` (for SearchRequest); none for a
+    blank query, without reading the gazetteer."""
+    if not q.strip():
+        return {}
     from ..search.language import Not, Word, parse
     from ..text.arabic import normalize, strip_proclitics
 

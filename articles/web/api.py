@@ -16,6 +16,7 @@ from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
+from articles.enrichment import gazetteer
 from articles.search.errors import PageOutOfRange, ParamError, SearchRequestError, SearchUnavailable
 from articles.search.labels import Labels
 from articles.search.request import from_params
@@ -24,7 +25,6 @@ from articles.search.service import search
 from .access import may_search
 from .api_errors import json_error
 from .article_detail import article_tags, story_copies, story_id, visible_article
-from .state import expansions
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +62,9 @@ def ok(payload: dict) -> JsonResponse:
 @search_access
 def search_view(request: HttpRequest) -> JsonResponse:
     try:
-        search_request = from_params(request.GET, expansions=expansions(request.GET.get("q", "")))
+        search_request = from_params(
+            request.GET, expansions=gazetteer.expansions_for(request.GET.get("q", ""))
+        )
         response = search(search_request)
     except ParamError as problem:
         return error(400, problem.message, field=problem.field)

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
+from articles.enrichment import gazetteer
 from articles.models import Article
 from articles.search.errors import SearchRequestError, SearchUnavailable
 from articles.search.facets import FACETS
@@ -30,7 +31,7 @@ from articles.text import arabic
 
 from .access import search_page_access
 from .article_detail import TAG_FIELDS, article_tags, story_copies, visible_article
-from .state import expansions, is_arabic
+from .state import is_arabic
 
 _WORD = re.compile(r"\w+")
 
@@ -120,7 +121,7 @@ def article_page(request: HttpRequest, article_id: int) -> HttpResponse:
     engine_ok = True
     try:
         found = highlight_article(
-            article.pk, q, exact_only=exact, expansions={} if exact else expansions(q)
+            article.pk, q, exact_only=exact, expansions={} if exact else gazetteer.expansions_for(q)
         )
         if found:
             # the index may lag behind an edit: use its marks only over the same text

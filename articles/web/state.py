@@ -109,11 +109,6 @@ def request_error_message(problem: SearchRequestError) -> str:
     return problem.message_ar if is_arabic() else problem.message
 
 
-def expansions(q: str) -> dict[str, tuple[str, ...]]:
-    """Alias expansions of the query's names (the gazetteer)."""
-    return gazetteer.expansions_for(q) if q.strip() else {}
-
-
 def parse_request(params: QueryDict) -> tuple[SearchRequest | None, dict[str, str], QueryDict]:
     """A SearchRequest and the problems found; a bad parameter is reported and left out."""
     errors: dict[str, str] = {}
@@ -121,7 +116,7 @@ def parse_request(params: QueryDict) -> tuple[SearchRequest | None, dict[str, st
     for _ in range(len(STATE_PARAMS) + 2):
         try:
             q = params.get("q", "")
-            return from_params(params, expansions=expansions(q)), errors, params
+            return from_params(params, expansions=gazetteer.expansions_for(q)), errors, params
         except ParamError as problem:
             errors[problem.field] = param_message(problem)
             if problem.code == ErrorCode.DATE_ORDER:

@@ -10,6 +10,8 @@ import threading
 import pytest
 from aiosmtpd.controller import Controller
 
+from tests.conftest import delete_test_indices
+
 
 class Mailbox:
     """What the SMTP server received, parsed."""
@@ -51,15 +53,7 @@ def alerts_engine(search_index):
     """Fresh articles index (search_index) and a fresh percolator query index."""
     from articles.search.percolator import ensure_queries_index
 
-    _delete_query_indices(search_index)
+    delete_test_indices(search_index, "alert_queries")
     ensure_queries_index()
     yield search_index
-    _delete_query_indices(search_index)
-
-
-def _delete_query_indices(client) -> None:
-    from django.conf import settings
-
-    pattern = f"{settings.OPENSEARCH_INDEX_PREFIX}_alert_queries*"
-    for name in client.indices.get(index=pattern, expand_wildcards="all"):
-        client.indices.delete(index=name)
+    delete_test_indices(search_index, "alert_queries")
