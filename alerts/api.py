@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_http_methods
 
 from articles.search.errors import ParamError, SearchRequestError
-from articles.web.api import error
+from articles.web.api import error, ok
 
 from . import actions
 from .models import SavedSearch
@@ -34,10 +34,6 @@ def as_dict(saved: SavedSearch) -> dict:
         if alert is None
         else {"cadence": alert.cadence, "language": alert.language, "active": alert.active},
     }
-
-
-def _ok(payload: dict, status: int = 200) -> JsonResponse:
-    return JsonResponse(payload, status=status, json_dumps_params={"ensure_ascii": False})
 
 
 def _body(request: HttpRequest) -> dict | JsonResponse:
@@ -92,7 +88,7 @@ def _session(view):
 def collection(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         rows = SavedSearch.objects.filter(owner=request.user).select_related("alert")
-        return _ok({"results": [as_dict(s) for s in rows]})
+        return ok({"results": [as_dict(s) for s in rows]})
     data = _body(request)
     if isinstance(data, JsonResponse):
         return data
@@ -111,7 +107,7 @@ def collection(request: HttpRequest) -> HttpResponse:
     problem = _write(do)
     if problem is not None:
         return problem
-    return _ok(as_dict(SavedSearch.objects.select_related("alert").get(pk=created[0].pk)), 201)
+    return ok(as_dict(SavedSearch.objects.select_related("alert").get(pk=created[0].pk)), 201)
 
 
 @require_http_methods(["GET", "PATCH", "PUT", "DELETE"])
@@ -121,7 +117,7 @@ def item(request: HttpRequest, pk: int) -> HttpResponse:
     if saved is None:
         return error(404, "no such saved search")
     if request.method == "GET":
-        return _ok(as_dict(saved))
+        return ok(as_dict(saved))
     if request.method == "DELETE":
         actions.delete_search(saved)
         return HttpResponse(status=204)
@@ -142,4 +138,4 @@ def item(request: HttpRequest, pk: int) -> HttpResponse:
     problem = _write(do)
     if problem is not None:
         return problem
-    return _ok(as_dict(SavedSearch.objects.select_related("alert").get(pk=saved.pk)))
+    return ok(as_dict(SavedSearch.objects.select_related("alert").get(pk=saved.pk)))

@@ -52,8 +52,8 @@ def search_access(view):
     return wrapped
 
 
-def ok(payload: dict) -> JsonResponse:
-    return JsonResponse(payload, json_dumps_params={"ensure_ascii": False})
+def ok(payload: dict, status: int = 200) -> JsonResponse:
+    return JsonResponse(payload, status=status, json_dumps_params={"ensure_ascii": False})
 
 
 # Read-only: other methods answer 405 (not the CSRF check's 403); nothing here changes state.
