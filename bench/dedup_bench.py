@@ -27,7 +27,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from articles.enrichment import dedup  # noqa: E402
+from articles.enrichment import dedup, minhash  # noqa: E402
 
 
 def peak_rss_mb() -> float:
@@ -58,19 +58,19 @@ def main() -> None:
     n = len(articles)
     print(f"loaded {n} articles in {time.perf_counter() - t:.1f}s; RSS {peak_rss_mb():.0f} MB")
     print(
-        f"parameters: n={dedup.SHINGLE_N} num_perm={dedup.NUM_PERM} "
+        f"parameters: n={minhash.SHINGLE_N} num_perm={minhash.NUM_PERM} "
         f"threshold={dedup.THRESHOLD} lsh_threshold={dedup.LSH_THRESHOLD} "
-        f"bands x rows={dedup.lsh_params()} ({dedup.SIGNATURE_VERSION})"
+        f"bands x rows={dedup.lsh_params()} ({minhash.SIGNATURE_VERSION})"
     )
 
     t = time.perf_counter()
-    sigs = np.stack([dedup.signature(a["content"]) for a in articles])
+    sigs = np.stack([minhash.signature(a["content"]) for a in articles])
     dt_sig = time.perf_counter() - t
     print(f"signatures: {dt_sig:.1f}s = {n / dt_sig:,.0f} articles/s (one core)")
 
-    blobs = [dedup.signature_to_bytes(s) for s in sigs]
+    blobs = [minhash.signature_to_bytes(s) for s in sigs]
     t = time.perf_counter()
-    stored = dedup.signatures_from_bytes(blobs)
+    stored = minhash.signatures_from_bytes(blobs)
     index = dedup.StoryIndex.build(range(n), stored)
     dt_build = time.perf_counter() - t
     print(f"rebuild from bytes: {dt_build:.2f}s = {n / dt_build:,.0f} articles/s")
@@ -105,9 +105,9 @@ def main() -> None:
     if args.scale:
         copies = -(-args.scale // n)
         rng = np.random.default_rng(0)
-        masks = rng.integers(0, 2**32, size=(copies, 1, dedup.NUM_PERM), dtype=np.uint32)
+        masks = rng.integers(0, 2**32, size=(copies, 1, minhash.NUM_PERM), dtype=np.uint32)
         masks[0] = 0
-        big = (sigs[None, :, :] ^ masks).reshape(-1, dedup.NUM_PERM)[: args.scale]
+        big = (sigs[None, :, :] ^ masks).reshape(-1, minhash.NUM_PERM)[: args.scale]
         big[np.all(np.tile(sigs, (copies, 1))[: args.scale] == 0xFFFFFFFF, axis=1)] = 0xFFFFFFFF
         del masks
         t = time.perf_counter()

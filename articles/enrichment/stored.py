@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 
-from . import dedup
+from . import minhash
 from .matcher import Gazetteer
 from .overrides import Override, curated
 from .tagger import tag
@@ -35,7 +35,7 @@ def enrichment_fields(
         "tags": stored,
         "tags_version": version,
         "event_dates": event_dates,
-        "minhash": dedup.signature_to_bytes(dedup.signature(title + "\n" + body)),
+        "minhash": minhash.signature_to_bytes(minhash.signature(title + "\n" + body)),
     }
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 import numpy as np
 from django.conf import settings
 
-from . import dedup
+from . import dedup, minhash
 
 
 class StoryAssigner:
@@ -76,7 +76,7 @@ class StoryAssigner:
         moves: dict[int, int] = {}  # old story id -> new story id (merged clusters)
         assigned: dict[int, int] = {}
         for pk in sorted(new):
-            sig = dedup.signature_from_bytes(bytes(new[pk]))
+            sig = minhash.signature_from_bytes(bytes(new[pk]))
             before = {c: index.story_of(c) for c in index.query(sig) if c in index}
             story = index.add(pk, sig)
             assigned[pk] = story
@@ -92,7 +92,7 @@ def _ids_and_signatures(rows: list[tuple]) -> tuple[np.ndarray, np.ndarray]:
     """Article ids and the (n, num_perm) signature matrix of stored ``(id, minhash, ...)``
     rows."""
     ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
-    sigs = dedup.signatures_from_bytes([bytes(row[1]) for row in rows])
+    sigs = minhash.signatures_from_bytes([bytes(row[1]) for row in rows])
     return ids, sigs.reshape(len(rows), -1)
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from articles.enrichment import dedup
+from articles.enrichment import dedup, minhash
 from articles.ingest.textpage import parse_text_page
 
 from ..ingest.helpers import seed_text, shared_dir
@@ -29,7 +29,7 @@ def seed_body(prefix: str) -> str:
 
 
 def sig(text: str) -> np.ndarray:
-    return dedup.signature(text)
+    return minhash.signature(text)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -41,51 +41,51 @@ def test_shingles_use_the_shared_normalisation():
     # hamza seat, taa marbuta, tashkeel, tatweel and Arabic-Indic digits do not count as edits
     a = "أعلنت وزارة الداخلية إحباط مُخطط إرهابـي في ٢٠١٥ م"
     b = "اعلنت وزاره الداخليه احباط مخطط ارهابي في 2015"
-    assert dedup.shingles(a) == dedup.shingles(b)
-    assert dedup.jaccard(a, b) == 1.0
+    assert minhash.shingles(a) == minhash.shingles(b)
+    assert minhash.jaccard(a, b) == 1.0
 
 
 def test_shingles_are_word_ngrams_and_short_texts_degrade_gracefully():
     words = [f"w{i}" for i in range(8)]
-    assert len(dedup.shingles(" ".join(words))) == 8 - dedup.SHINGLE_N + 1
-    assert dedup.shingles("داعش يتبنّى") == {"داعش يتبني".encode()}  # normalised
-    assert dedup.shingles("") == set()
-    assert dedup.shingles(" ... ، ") == set()
+    assert len(minhash.shingles(" ".join(words))) == 8 - minhash.SHINGLE_N + 1
+    assert minhash.shingles("داعش يتبنّى") == {"داعش يتبني".encode()}  # normalised
+    assert minhash.shingles("") == set()
+    assert minhash.shingles(" ... ، ") == set()
 
 
 def test_shingle_hashes_match_the_shingle_set():
     text = seed_body("002")
-    assert len(set(dedup.shingle_hashes(text).tolist())) == len(dedup.shingles(text))
+    assert len(set(minhash.shingle_hashes(text).tolist())) == len(minhash.shingles(text))
 
 
 def test_signature_is_the_datasketch_minhash_and_round_trips_through_bytes():
-    hashes = dedup.shingle_hashes(seed_body("003"))
-    reference = dedup.minhash(hashes)  # datasketch MinHash.update_batch
-    s = dedup.signature(seed_body("003"))
-    assert s.dtype == np.uint32 and s.shape == (dedup.NUM_PERM,)
+    hashes = minhash.shingle_hashes(seed_body("003"))
+    reference = minhash.minhash(hashes)  # datasketch MinHash.update_batch
+    s = minhash.signature(seed_body("003"))
+    assert s.dtype == np.uint32 and s.shape == (minhash.NUM_PERM,)
     assert np.array_equal(s, reference.hashvalues)
-    data = dedup.signature_to_bytes(s)
-    assert isinstance(data, bytes) and len(data) == 4 * dedup.NUM_PERM
-    assert np.array_equal(dedup.signature_from_bytes(data), s)
-    assert np.array_equal(dedup.signature_from_bytes(memoryview(data)), s)
-    both = dedup.signatures_from_bytes([data, data])
-    assert both.shape == (2, dedup.NUM_PERM)
-    lean = dedup.as_minhash(s)
-    assert lean.jaccard(dedup.as_minhash(s)) == 1.0
+    data = minhash.signature_to_bytes(s)
+    assert isinstance(data, bytes) and len(data) == 4 * minhash.NUM_PERM
+    assert np.array_equal(minhash.signature_from_bytes(data), s)
+    assert np.array_equal(minhash.signature_from_bytes(memoryview(data)), s)
+    both = minhash.signatures_from_bytes([data, data])
+    assert both.shape == (2, minhash.NUM_PERM)
+    lean = minhash.as_minhash(s)
+    assert lean.jaccard(minhash.as_minhash(s)) == 1.0
 
 
 def test_the_ingest_path_reproduces_datasketch_without_loading_it():
     from datasketch import MinHash, MinHashLSH
 
-    for num_perm in (16, dedup.NUM_PERM):
-        theirs = MinHash(num_perm=num_perm, seed=dedup.SEED, scheme=dedup.SCHEME).permutations
-        assert np.array_equal(np.asarray(dedup._permutations(num_perm)), theirs)
-    lsh = MinHashLSH(threshold=dedup.LSH_THRESHOLD, num_perm=dedup.NUM_PERM)
+    for num_perm in (16, minhash.NUM_PERM):
+        theirs = MinHash(num_perm=num_perm, seed=minhash.SEED, scheme=minhash.SCHEME).permutations
+        assert np.array_equal(np.asarray(minhash._permutations(num_perm)), theirs)
+    lsh = MinHashLSH(threshold=dedup.LSH_THRESHOLD, num_perm=minhash.NUM_PERM)
     assert dedup.DEFAULT_LSH_PARAMS == (lsh.b, lsh.r)
     # Signatures and the story index, in a fresh process, never import datasketch (nor SciPy).
     code = (
-        "import sys; from articles.enrichment import dedup; "
-        "dedup.StoryIndex().add(1, dedup.signature("
+        "import sys; from articles.enrichment import dedup, minhash; "
+        "dedup.StoryIndex().add(1, minhash.signature("
         "'نص تجريبي عن مكافحة الإرهاب في المنطقة ' * 5)); print('datasketch' in sys.modules)"
     )
     out = subprocess.run(
@@ -96,16 +96,16 @@ def test_the_ingest_path_reproduces_datasketch_without_loading_it():
 
 def test_signature_is_stable_across_processes():
     # Stored signatures must not depend on PYTHONHASHSEED: pin a few values.
-    s = dedup.signature("أعلنت وزارة الداخلية اليوم إحباط مخطط إرهابي في المنطقة الشرقية")
-    again = dedup.signature("أعلنت وزارة الداخلية اليوم إحباط مخطط إرهابي في المنطقة الشرقية")
+    s = minhash.signature("أعلنت وزارة الداخلية اليوم إحباط مخطط إرهابي في المنطقة الشرقية")
+    again = minhash.signature("أعلنت وزارة الداخلية اليوم إحباط مخطط إرهابي في المنطقة الشرقية")
     assert np.array_equal(s, again)
-    assert dedup.SIGNATURE_VERSION.startswith("minhash-affine32-w5-p128")
+    assert minhash.SIGNATURE_VERSION.startswith("minhash-affine32-w5-p128")
 
 
 def test_empty_text_never_clusters():
     index = dedup.StoryIndex()
     empty = sig("")
-    assert dedup.is_empty(empty)
+    assert minhash.is_empty(empty)
     assert index.add(1, empty) == 1
     assert index.add(2, empty) == 2
     assert index.query(empty) == []
@@ -118,7 +118,7 @@ def test_empty_text_never_clusters():
 
 def test_seed_000_and_001_are_one_story():
     b0, b1 = seed_body("000"), seed_body("001")
-    assert dedup.jaccard(b0, b1) >= 0.9
+    assert minhash.jaccard(b0, b1) >= 0.9
     stories = dedup.cluster([(10, b1), (7, b0)])
     assert stories == {7: 7, 10: 7}
 
@@ -126,7 +126,7 @@ def test_seed_000_and_001_are_one_story():
 def test_seed_001_page_with_its_chrome_still_matches_000():
     # Even the raw page (headline ticker, menus, related links) is the same story.
     raw = seed_text("001")
-    assert dedup.estimated_jaccard(sig(raw), sig(seed_body("000"))) >= dedup.THRESHOLD
+    assert minhash.estimated_jaccard(sig(raw), sig(seed_body("000"))) >= dedup.THRESHOLD
 
 
 def test_other_seeds_are_separate_stories():
@@ -136,7 +136,7 @@ def test_other_seeds_are_separate_stories():
     for a in bodies:
         for b in bodies:
             if a < b:
-                assert dedup.jaccard(bodies[a], bodies[b]) < 0.05
+                assert minhash.jaccard(bodies[a], bodies[b]) < 0.05
 
 
 def _edits(body: str) -> dict[str, str]:
@@ -167,7 +167,7 @@ def test_light_edits_stay_in_the_story(edit):
     edited = _edits(body)[edit]
     assert edited != body
     stories = dedup.cluster([(1, body), (2, edited), (3, seed_body("002"))])
-    assert stories == {1: 1, 2: 1, 3: 3}, (edit, dedup.jaccard(body, edited))
+    assert stories == {1: 1, 2: 1, 3: 3}, (edit, minhash.jaccard(body, edited))
 
 
 # ------------------------------------------------------------------------------------------------
@@ -184,9 +184,9 @@ def _window(start: int, stop: int) -> str:
 def test_union_find_merges_transitively_and_keeps_the_smallest_id():
     a, b, c = _window(0, 100), _window(20, 120), _window(45, 145)
     sa, sb, sc = sig(a), sig(b), sig(c)
-    assert dedup.estimated_jaccard(sa, sb) >= dedup.THRESHOLD
-    assert dedup.estimated_jaccard(sb, sc) >= dedup.THRESHOLD
-    assert dedup.estimated_jaccard(sa, sc) < dedup.THRESHOLD  # only linked through b
+    assert minhash.estimated_jaccard(sa, sb) >= dedup.THRESHOLD
+    assert minhash.estimated_jaccard(sb, sc) >= dedup.THRESHOLD
+    assert minhash.estimated_jaccard(sa, sc) < dedup.THRESHOLD  # only linked through b
 
     index = dedup.StoryIndex()
     assert index.add(5, sa) == 5
@@ -238,7 +238,7 @@ def test_incremental_index_survives_compaction():
     index = dedup.StoryIndex()
     index._compact_at = 50  # small run so that compaction happens in the test
     rng = np.random.default_rng(0)
-    base = rng.integers(0, 2**32, size=(400, dedup.NUM_PERM), dtype=np.uint32)
+    base = rng.integers(0, 2**32, size=(400, minhash.NUM_PERM), dtype=np.uint32)
     for i in range(400):
         index.add(i, base[i])
     dup = base[17].copy()
@@ -269,7 +269,7 @@ def saudinewsnet(limit: int) -> list[dict]:
 
 
 def token_jaccard(a: str, b: str) -> float:
-    ta, tb = set(dedup.tokens(a)), set(dedup.tokens(b))
+    ta, tb = set(minhash.tokens(a)), set(minhash.tokens(b))
     return len(ta & tb) / len(ta | tb) if ta and tb else 0.0
 
 
@@ -288,7 +288,7 @@ def test_saudinewsnet_clusters_are_real_duplicates():
 
     sample = random.Random(0).sample(pairs, min(200, len(pairs)))
     token_j = [token_jaccard(texts[s], texts[a]) for s, a in sample]
-    shingle_j = [dedup.jaccard(texts[s], texts[a]) for s, a in sample]
+    shingle_j = [minhash.jaccard(texts[s], texts[a]) for s, a in sample]
     assert min(token_j) >= 0.4, sorted(token_j)[:5]
     assert sum(j >= 0.4 for j in shingle_j) >= 0.95 * len(sample)
 

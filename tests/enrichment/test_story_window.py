@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from articles.enrichment import dedup
+from articles.enrichment import minhash
 from articles.enrichment.stories import StoryAssigner
 from articles.models import Article
 from tests.factories import make_article
@@ -25,8 +25,8 @@ def unrelated(n: int) -> str:
 
 
 def stored(body: str) -> Article:
-    sig = dedup.signature(body)
-    return make_article(body=body, minhash=dedup.signature_to_bytes(sig))
+    sig = minhash.signature(body)
+    return make_article(body=body, minhash=minhash.signature_to_bytes(sig))
 
 
 def test_copies_inside_the_window_join_the_story_after_many_trims():
