@@ -24,6 +24,7 @@ from ..enrichment import gazetteer
 from ..enrichment.stored import enrichment_fields
 from ..enrichment.stories import StoryAssigner
 from ..signals import articles_backfilled
+from ..text.controls import strip_controls
 from .limits import MAX_BODY_CHARS, MAX_BYLINE_CHARS, MAX_TITLE_CHARS
 from .readers import read_paths
 from .records import ArticleRecord, Rejection
@@ -229,12 +230,6 @@ def content_hash(row: dict) -> str:
     return digest.hexdigest()
 
 
-# C0/C1 control characters other than tab and newline: PostgreSQL refuses NUL in text, and the
-# others are never content.
-_CONTROL = {c: None for c in range(0x20) if c not in (0x09, 0x0A)}
-_CONTROL.update({c: None for c in range(0x7F, 0xA0)})
-# Finding one is much cheaper than translating every character, and most texts have none.
-_CONTROL_RX = re.compile("[" + "".join(re.escape(chr(c)) for c in _CONTROL) + "]")
 _ARABIC_RX = re.compile(r"[\u0600-\u06ff\u0750-\u077f]")
 _LATIN_RX = re.compile(r"[A-Za-z]")
 
@@ -242,10 +237,7 @@ _LATIN_RX = re.compile(r"[A-Za-z]")
 def clean_text(text: str) -> str:
     """Unix newlines, no control characters. Letters are never changed: the stored text is
     exactly what the source wrote; normalisation belongs to search and tagging."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if _CONTROL_RX.search(text):
-        text = text.translate(_CONTROL)
-    return text.strip()
+    return strip_controls(text).strip()
 
 
 def detect_language(text: str) -> str:

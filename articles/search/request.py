@@ -12,13 +12,13 @@ Pure: no ORM, no network (expansions are looked up by the caller and passed in).
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Protocol
 from urllib.parse import parse_qsl, urlencode
 
+from ..text.controls import strip_controls
 from .errors import ErrorCode, PageOutOfRange, ParamError, QueryTooComplex, SearchRequestError
 from .facets import FACETS
 from .language import parse
@@ -190,13 +190,8 @@ class _QueryString:
         return [value for name, value in self._pairs if name == key]
 
 
-# Control characters (NUL above all: PostgreSQL refuses it in text) never mean anything in a
-# parameter; they are dropped before anything reads the value.
-_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
 def _clean(value: str) -> str:
-    return _CONTROLS.sub("", value).strip()
+    return strip_controls(value).strip()
 
 
 def _one(params: QueryParams, name: str) -> str:
