@@ -22,6 +22,7 @@ from django.utils.translation import ngettext
 
 from articles.models import Article
 from articles.search import recent
+from articles.search.errors import ParamError, SearchRequestError
 
 from . import actions, queries, tokens
 from .models import Alert, AlertMatch, Cadence, Digest, SendStatus
@@ -269,13 +270,16 @@ def _see_all(alert: Alert, articles: list[Article]) -> tuple[str, int | None]:
     The period reaches back the cadence's span, and further if an item of the email is older,
     so that every item listed is among those the link shows; the saved search's own dates
     still bound it. Counted with the very query of the link, so the number is the link's."""
-    request = queries.read(alert.saved_search.query)
+    try:
+        request = queries.read(alert.saved_search.query)
+    except (ParamError, SearchRequestError):  # no longer valid: the saved search, no number
+        return alert.saved_search.query, None
+    days = [(a.published_at or a.collected_at).date() for a in articles]
     today = timezone.now().date()
-    start = today - dt.timedelta(days=PERIOD_SPAN[Cadence(alert.cadence)])
-    for article in articles:
-        start = min(start, (article.published_at or article.collected_at).date())
+    start = min([today - dt.timedelta(days=PERIOD_SPAN[Cadence(alert.cadence)]), *days])
+    end = max([today, *days])  # an article dated ahead of today is still in the link
     date_from = max(start, request.date_from) if request.date_from else start
-    date_to = min(today, request.date_to) if request.date_to else today
+    date_to = min(end, request.date_to) if request.date_to else end
     query = queries.canonical_with(request, date_from=date_from, date_to=date_to)
     try:
         count = recent.count_matching(queries.compiled(query))

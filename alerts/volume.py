@@ -23,6 +23,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.html import format_html
 from django.utils.translation import gettext
 
 from articles.search import recent
@@ -157,6 +158,8 @@ def compose(spike: VolumeSpike) -> EmailMultiAlternatives | None:
             "direction": "rtl" if language == "ar" else "ltr",
             "threshold": round(spike.mean + SIGMAS * max(spike.stddev, MIN_STDDEV), 1),
             "mean": round(spike.mean, 1),
+            # An ISO date inside Arabic text keeps its left-to-right order.
+            "day_html": format_html('<bdi dir="ltr">{}</bdi>', spike_day),
             "day_url": _Links(request, language).url(
                 {"date_from": spike_day, "date_to": spike_day}
             ),
