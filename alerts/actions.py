@@ -25,8 +25,10 @@ from .models import (
     Digest,
     EmailLanguage,
     SavedSearch,
+    SendStatus,
+    VolumeSpike,
 )
-from .signals import alert_query_changed, alert_query_removed
+from .signals import alert_query_changed, alert_query_removed, instant_matches_recorded
 
 #: An article published this long before its alert began is old news, even if collected later.
 PUBLISHED_GRACE = dt.timedelta(days=2)
@@ -40,7 +42,11 @@ def _announce(signal, alert_id: int) -> None:
     transaction.on_commit(lambda: signal.send(sender=Alert, alert_id=alert_id))
 
 
-def _check_alert_settings(cadence: str | None, language: str | None) -> None:
+def _check_alert_settings(
+    cadence: str | None, language: str | None, volume: bool | None = None
+) -> None:
+    if volume is not None and not isinstance(volume, bool):
+        raise AlertSettingsError("volume must be true or false")
     if cadence is not None and cadence not in Cadence.values:
         raise AlertSettingsError(f"cadence must be one of {', '.join(Cadence.values)}")
     if language is not None and language not in EmailLanguage.values:
@@ -52,7 +58,7 @@ def save_search(owner, name: str, query: str, *, alert: dict | None = None) -> S
     """A new saved search (the query stored in canonical form), with an alert if asked.
     Raises ParamError/SearchRequestError for a bad query, IntegrityError for a taken name."""
     if alert is not None:
-        _check_alert_settings(alert.get("cadence"), alert.get("language"))
+        _check_alert_settings(alert.get("cadence"), alert.get("language"), alert.get("volume"))
     saved = SavedSearch.objects.create(
         owner=owner,
         name=name.strip(),
@@ -97,10 +103,12 @@ def set_alert(
     cadence: str | None = None,
     language: str | None = None,
     active: bool | None = None,
+    volume: bool | None = None,
 ) -> Alert:
     """Create or change the alert of a saved search. Turning it on (again) starts from now:
-    nothing from before, or from while it was paused, is announced."""
-    _check_alert_settings(cadence, language)
+    nothing from before, or from while it was paused, is announced. ``volume`` also emails
+    when a day's volume rises well above its usual level (alerts.volume)."""
+    _check_alert_settings(cadence, language, volume)
     now = timezone.now()
     alert, created = Alert.objects.select_for_update().get_or_create(
         saved_search=saved,
@@ -108,6 +116,7 @@ def set_alert(
             "cadence": cadence or Cadence.DAILY,
             "language": language or EmailLanguage.ARABIC,
             "active": True if active is None else active,
+            "volume": bool(volume),
             "created_at": now,
             "announce_from": now,
             "watermark": now,
@@ -119,6 +128,8 @@ def set_alert(
         alert.language = language or alert.language
         if active is not None:
             alert.active = active
+        if volume is not None:
+            alert.volume = volume
         if resumed:
             alert.announce_from = alert.watermark = now
         alert.save()
@@ -198,6 +209,27 @@ def record_matches(pairs: Iterable[tuple[int, int]], *, via: str) -> int:
     return len(rows)
 
 
+def announce_instant_matches(article_ids: Iterable[int]) -> list[int]:
+    """Announce (after commit) the users who have unsent matches of instant alerts among these
+    articles, so their email goes out within minutes rather than at beat's next tick. Returns
+    those users' ids."""
+    users = sorted(
+        set(
+            AlertMatch.objects.filter(
+                article_id__in=list(article_ids),
+                digest__isnull=True,
+                alert__active=True,
+                alert__cadence=Cadence.INSTANT,
+            ).values_list("alert__saved_search__owner_id", flat=True)
+        )
+    )
+    if users:
+        transaction.on_commit(
+            lambda: instant_matches_recorded.send(sender=AlertMatch, user_ids=users)
+        )
+    return users
+
+
 def mark_backfilled(article_ids: Iterable[int]) -> None:
     """These new articles are an archive, not news (in the caller's transaction)."""
     BackfilledArticle.objects.bulk_create(
@@ -248,23 +280,77 @@ class _NothingToSend(Exception):
     pass
 
 
-def start_sending(digest_id: int) -> bool:
-    """Mark a pending digest as being sent; False if another run already did (never twice)."""
+def start_sending(pk: int, model: type[Digest] | type[VolumeSpike] = Digest) -> bool:
+    """Mark a pending email (a digest or a volume spike) as being sent; False if another run
+    already did (never twice)."""
     return bool(
-        Digest.objects.filter(pk=digest_id, status=Digest.Status.PENDING).update(
-            status=Digest.Status.SENDING
+        model.objects.filter(pk=pk, status=SendStatus.PENDING).update(
+            status=SendStatus.SENDING, attempted_at=timezone.now()
         )
     )
 
 
-def mark_sent(digest_id: int) -> None:
-    Digest.objects.filter(pk=digest_id, status=Digest.Status.SENDING).update(
-        status=Digest.Status.SENT, sent_at=timezone.now()
+def mark_sent(pk: int, model: type[Digest] | type[VolumeSpike] = Digest) -> None:
+    model.objects.filter(pk=pk, status=SendStatus.SENDING).update(
+        status=SendStatus.SENT, sent_at=timezone.now()
     )
 
 
-def back_to_pending(digest_id: int) -> None:
+def back_to_pending(pk: int, model: type[Digest] | type[VolumeSpike] = Digest) -> None:
     """The SMTP server refused before accepting anything: the next run tries again."""
-    Digest.objects.filter(pk=digest_id, status=Digest.Status.SENDING).update(
-        status=Digest.Status.PENDING
+    model.objects.filter(pk=pk, status=SendStatus.SENDING).update(status=SendStatus.PENDING)
+
+
+def release_stuck(
+    model: type[Digest] | type[VolumeSpike],
+    *,
+    older_than: dt.timedelta,
+    ids: Iterable[int] | None = None,
+) -> list[int]:
+    """An operator's decision: emails ``sending`` for longer than ``older_than`` (their sender
+    died inside SMTP, so they may or may not have been delivered) go back to ``pending`` and
+    are sent again, with the same Message-ID so a receiving system can drop a duplicate.
+    Returns their ids. Never called by a scheduled job."""
+    stuck = model.objects.filter(
+        status=SendStatus.SENDING, attempted_at__lt=timezone.now() - older_than
     )
+    if ids is not None:
+        stuck = stuck.filter(pk__in=list(ids))
+    with transaction.atomic():
+        released = list(stuck.select_for_update().values_list("pk", flat=True))
+        model.objects.filter(pk__in=released).update(status=SendStatus.PENDING)
+    return released
+
+
+# ------------------------------------------------------------------------------------------------
+# Volume alerts
+# ------------------------------------------------------------------------------------------------
+
+
+def record_spike(
+    saved_search_id: int,
+    day: dt.date,
+    *,
+    count: int,
+    mean: float,
+    stddev: float,
+    counts: list[tuple[str, int]],
+) -> VolumeSpike | None:
+    """Record a volume spike; None when this day's spike is already recorded (the unique
+    (saved search, day) key: a second run or a second worker records and emails it once)."""
+    try:
+        with transaction.atomic():
+            return VolumeSpike.objects.create(
+                saved_search_id=saved_search_id,
+                day=day,
+                count=count,
+                mean=mean,
+                stddev=stddev,
+                counts=[[d, n] for d, n in counts],
+            )
+    except IntegrityError:
+        return None
+
+
+def mark_volume_checked(alert_id: int, day: dt.date) -> None:
+    Alert.objects.filter(pk=alert_id).update(volume_checked_on=day)

@@ -32,7 +32,12 @@ def as_dict(saved: SavedSearch) -> dict:
         "last_visited_at": saved.last_visited_at.isoformat(),
         "alert": None
         if alert is None
-        else {"cadence": alert.cadence, "language": alert.language, "active": alert.active},
+        else {
+            "cadence": alert.cadence,
+            "language": alert.language,
+            "active": alert.active,
+            "volume": alert.volume,
+        },
     }
 
 
@@ -51,9 +56,10 @@ def _body(request: HttpRequest) -> dict | JsonResponse:
         for key in ("cadence", "language"):
             if key in alert and not isinstance(alert[key], str):
                 return error(400, f"alert.{key} must be a string", field=f"alert.{key}")
-        if "active" in alert and not isinstance(alert["active"], bool):
-            return error(400, "alert.active must be true or false", field="alert.active")
-        unknown = set(alert) - {"cadence", "language", "active"}
+        for key in ("active", "volume"):
+            if key in alert and not isinstance(alert[key], bool):
+                return error(400, f"alert.{key} must be true or false", field=f"alert.{key}")
+        unknown = set(alert) - {"cadence", "language", "active", "volume"}
         if unknown:
             return error(400, f"unknown alert field {sorted(unknown)[0]}", field="alert")
     return data

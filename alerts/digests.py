@@ -12,7 +12,7 @@ import datetime as dt
 import logging
 import smtplib
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -22,9 +22,10 @@ from django.utils.translation import ngettext
 
 from articles.models import Article
 from articles.search import recent
+from articles.search.errors import ParamError, SearchRequestError
 
 from . import actions, queries, tokens
-from .models import Alert, AlertMatch, Cadence, Digest
+from .models import Alert, AlertMatch, Cadence, Digest, SendStatus
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +69,9 @@ class Section:
     name: str
     total: int
     see_all_url: str
+    # How many articles the "see all" link's search shows (counted by the engine with that
+    # very query), or None when the engine could not say.
+    see_all_count: int | None
     search_url: str
     unsubscribe_url: str
     items: list[Item] = field(default_factory=list)
@@ -75,52 +79,85 @@ class Section:
 
 def send(cadence: str, *, now: dt.datetime | None = None) -> int:
     """Send this cadence's due digests (pending ones first); returns how many were sent."""
-    now = now or timezone.now()
-    sent = 0
-    for digest_id in Digest.objects.filter(
-        cadence=cadence, status=Digest.Status.PENDING
-    ).values_list("pk", flat=True):
-        sent += deliver(digest_id)
-    users = (
+    users = set(
+        Digest.objects.filter(cadence=cadence, status=Digest.Status.PENDING).values_list(
+            "user_id", flat=True
+        )
+    ) | set(
         AlertMatch.objects.filter(digest__isnull=True, alert__active=True, alert__cadence=cadence)
         .values_list("alert__saved_search__owner_id", flat=True)
         .distinct()
     )
-    for user_id in list(users):
-        digest = actions.claim_digest(user_id, cadence, period_key(cadence, now))
-        if digest is not None:
-            sent += deliver(digest.pk)
+    return sum(send_to_user(user_id, cadence, now=now) for user_id in sorted(users))
+
+
+def send_to_user(user_id: int, cadence: str, *, now: dt.datetime | None = None) -> int:
+    """Send one user's due digests of a cadence: a pending one left by an earlier run, then
+    this period's. What beat's tick does for everyone, and what the instant task does for the
+    users whose alerts just matched. The unique (user, cadence, period) key makes the two
+    meet safely: whichever comes second finds the period taken or nothing left to claim."""
+    now = now or timezone.now()
+    sent = 0
+    for digest_id in Digest.objects.filter(
+        user_id=user_id, cadence=cadence, status=Digest.Status.PENDING
+    ).values_list("pk", flat=True):
+        sent += deliver(digest_id)
+    digest = actions.claim_digest(user_id, cadence, period_key(cadence, now))
+    if digest is not None:
+        sent += deliver(digest.pk)
     return sent
 
 
-def uncertain(cadence: str, *, older_than: dt.timedelta = dt.timedelta(minutes=10)) -> int:
-    """Digests whose sender died during the SMTP call: maybe delivered, never resent."""
-    return Digest.objects.filter(
-        cadence=cadence,
-        status=Digest.Status.SENDING,
-        created_at__lt=timezone.now() - older_than,
-    ).count()
+def stuck_after() -> dt.timedelta:
+    return dt.timedelta(minutes=settings.ALERTS_STUCK_AFTER_MINUTES)
+
+
+def stuck(model=Digest, *, older_than: dt.timedelta | None = None):
+    """Emails whose sender died during the SMTP call: maybe delivered, never resent unless
+    an operator decides so (``send_alerts --retry-stuck``, or the admin's action)."""
+    return model.objects.filter(
+        status=SendStatus.SENDING,
+        attempted_at__lt=timezone.now() - (stuck_after() if older_than is None else older_than),
+    )
+
+
+def retry_stuck(*, older_than: dt.timedelta, ids=None) -> tuple[int, int]:
+    """Send stuck digests again (an operator's decision), with their first Message-ID.
+    Returns (released, sent)."""
+    released = actions.release_stuck(Digest, older_than=older_than, ids=ids)
+    return len(released), sum(deliver(pk) for pk in released)
+
+
+def message_id(kind: str, pk: int) -> str:
+    """The same Message-ID every time this email is sent, so that a re-send after a crash
+    inside SMTP can be recognised as the same message by the receiving system."""
+    host = urlsplit(settings.ALERTS_SITE_URL).hostname or "ctsearch.invalid"
+    return f"<ctsearch.{kind}.{pk}@{host}>"
 
 
 def deliver(digest_id: int) -> int:
     digest = Digest.objects.select_related("user").filter(pk=digest_id).first()
     if digest is None or digest.status != Digest.Status.PENDING:
         return 0
-    message = compose(digest)
+    return send_once(Digest, digest.pk, compose(digest))
+
+
+def send_once(model, pk: int, message: EmailMultiAlternatives | None) -> int:
+    """Send the email of a pending row (digest or volume spike) at most once; 1 if sent."""
     if message is None:  # every item was hidden or already announced in an earlier email
-        actions.start_sending(digest.pk)
-        actions.mark_sent(digest.pk)
+        actions.start_sending(pk, model)
+        actions.mark_sent(pk, model)
         return 0
-    if not actions.start_sending(digest.pk):
+    if not actions.start_sending(pk, model):
         return 0  # another run has it
     try:
         message.send()
     except (smtplib.SMTPConnectError, smtplib.SMTPServerDisconnected, ConnectionError) as error:
         # Nothing was accepted: safe to try again at the next run.
-        actions.back_to_pending(digest.pk)
-        log.warning("alert digest %s not sent (%s); will retry", digest.pk, error)
+        actions.back_to_pending(pk, model)
+        log.warning("alert email %s %s not sent (%s); will retry", model.__name__, pk, error)
         return 0
-    actions.mark_sent(digest.pk)
+    actions.mark_sent(pk, model)
     return 1
 
 
@@ -168,6 +205,7 @@ def compose(digest: Digest) -> EmailMultiAlternatives | None:
             "List-Unsubscribe": f"<{context['unsubscribe_all_url']}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             "X-Ctsearch-Digest": f"{digest.cadence}/{digest.period}/{digest.pk}",
+            "Message-ID": message_id("digest", digest.pk),
         },
     )
     message.attach_alternative(html, "text/html")
@@ -198,9 +236,7 @@ def _section(alert: Alert, matches: list[AlertMatch], digest: Digest) -> Section
     outlets = _outlets_per_story(list(stories))
     language = alert.language
     query = alert.saved_search.query
-    since = (timezone.now() - dt.timedelta(days=PERIOD_SPAN[Cadence(alert.cadence)])).date()
-    see_all = [(k, v) for k, v in parse_qsl(query) if k not in {"date_from", "page"}]
-    see_all.append(("date_from", since.isoformat()))
+    see_all_query, see_all_count = _see_all(alert, list(articles.values()))
     shown = list(stories.items())[:MAX_ITEMS]
     marks = _highlights(query, [article.pk for _, article in shown])
     items = [
@@ -220,11 +256,37 @@ def _section(alert: Alert, matches: list[AlertMatch], digest: Digest) -> Section
         alert=alert,
         name=alert.saved_search.name,
         total=len(articles),
-        see_all_url=site_url(language, "/?" + urlencode(see_all)),
+        see_all_url=site_url(language, "/?" + see_all_query),
+        see_all_count=see_all_count,
         search_url=site_url(language, "/?" + query),
         unsubscribe_url=site_url(language, f"/alerts/unsubscribe/{tokens.make([alert.pk])}"),
         items=items,
     )
+
+
+def _see_all(alert: Alert, articles: list[Article]) -> tuple[str, int | None]:
+    """The saved search restricted to the period (dates by the search page's own date: the
+    published date, else the collection date), and how many articles that search shows.
+    The period reaches back the cadence's span, and further if an item of the email is older,
+    so that every item listed is among those the link shows; the saved search's own dates
+    still bound it. Counted with the very query of the link, so the number is the link's."""
+    try:
+        request = queries.read(alert.saved_search.query)
+    except (ParamError, SearchRequestError):  # no longer valid: the saved search, no number
+        return alert.saved_search.query, None
+    days = [(a.published_at or a.collected_at).date() for a in articles]
+    today = timezone.now().date()
+    start = min([today - dt.timedelta(days=PERIOD_SPAN[Cadence(alert.cadence)]), *days])
+    end = max([today, *days])  # an article dated ahead of today is still in the link
+    date_from = max(start, request.date_from) if request.date_from else start
+    date_to = min(end, request.date_to) if request.date_to else end
+    query = queries.canonical_with(request, date_from=date_from, date_to=date_to)
+    try:
+        count = recent.count_matching(queries.compiled(query))
+    except Exception as error:  # the engine is down: the link without a number
+        log.warning("no count for an alert email's link: %s", error)
+        count = None
+    return query, count
 
 
 def _highlights(query: str, article_ids: list[int]) -> dict[int, dict]:

@@ -65,6 +65,10 @@ class Alert(models.Model):
     announce_from = models.DateTimeField(default=timezone.now)
     # The sweep has looked at everything that became searchable before this time.
     watermark = models.DateTimeField(default=timezone.now)
+    # Volume alert: also email when a day's count of matching articles rises well above its
+    # usual level (alerts.volume). The last day checked, so the daily job looks once per day.
+    volume = models.BooleanField(default=False)
+    volume_checked_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]
@@ -81,15 +85,22 @@ class Alert(models.Model):
         return f"alert on {self.saved_search}"
 
 
+class SendStatus(models.TextChoices):
+    """Where an email stands: ``sending`` is set just before the SMTP call and ``sent`` after
+    it, so a retry sends a ``pending`` email and never one that may already have gone out.
+    Only an operator moves a stuck ``sending`` email back (``send_alerts --retry-stuck``)."""
+
+    PENDING = "pending", _("Pending")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+
+
 class Digest(models.Model):
     """One email to one user for one cadence period. Created (with its items claimed) before
     sending, marked ``sending`` just before the SMTP call and ``sent`` after it: a retry sends a
     ``pending`` digest and never one that may already have gone out."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        SENDING = "sending", _("Sending")
-        SENT = "sent", _("Sent")
+    Status = SendStatus
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alert_digests"
@@ -98,6 +109,8 @@ class Digest(models.Model):
     period = models.CharField(max_length=32)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(default=timezone.now)
+    # When the last SMTP attempt began: a digest ``sending`` long after this is stuck.
+    attempted_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -167,3 +180,44 @@ class BackfilledArticle(models.Model):
 
     def __str__(self) -> str:
         return f"article {self.article_id} (back-fill)"
+
+
+class VolumeSpike(models.Model):
+    """A day on which a saved search's volume rose well above its usual level (alerts.volume).
+    Unique per (saved search, day): the daily job run twice, or two workers, record and email
+    it once. Sent with the same discipline as a digest (``SendStatus``)."""
+
+    Status = SendStatus
+
+    saved_search = models.ForeignKey(
+        SavedSearch, on_delete=models.CASCADE, related_name="volume_spikes"
+    )
+    day = models.DateField()
+    count = models.PositiveIntegerField()
+    # The baseline: mean and standard deviation of the previous days' counts.
+    mean = models.FloatField()
+    stddev = models.FloatField()
+    # The period's daily counts, oldest first, the spike's day last: [["2026-11-01", 3], ...].
+    counts = models.JSONField(default=list)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    attempted_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-day", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["saved_search", "day"], name="volume_spike_unique"),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "sending", "sent"]),
+                name="volume_spike_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="sent", sent_at__isnull=False)
+                | (~Q(status="sent") & Q(sent_at__isnull=True)),
+                name="volume_spike_sent_at_iff_sent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"volume spike of {self.saved_search} on {self.day}: {self.count}"

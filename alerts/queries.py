@@ -25,6 +25,13 @@ def canonical(query: str) -> str:
     return to_params(_first_page(request))
 
 
+def canonical_with(request: SearchRequest, **changes) -> str:
+    """The canonical query string of ``request`` with some fields changed (e.g. its dates)."""
+    from dataclasses import replace
+
+    return to_params(replace(request, page=1, **changes))
+
+
 def compiled(query: str) -> dict:
     return compile_query(read(query))
 

@@ -7,12 +7,14 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
+from django.conf import settings
 from django.dispatch import receiver
 
 from articles.signals import articles_backfilled, gazetteer_entry_changed, index_batch_accepted
 
-from . import actions, digests, matching
-from .signals import alert_query_changed, alert_query_removed
+from . import actions, digests, matching, volume
+from .models import Cadence
+from .signals import alert_query_changed, alert_query_removed, instant_matches_recorded
 
 log = logging.getLogger(__name__)
 
@@ -25,8 +27,27 @@ log = logging.getLogger(__name__)
     max_retries=5,
 )
 def percolate_task(article_ids: list[int]) -> int:
-    """Match a drained batch against every stored alert query (the sweep is the safety net)."""
-    return matching.percolate_batch(article_ids)
+    """Match a drained batch against every stored alert query (the sweep is the safety net),
+    then announce the users whose instant alerts matched, so their email leaves promptly."""
+    found = matching.percolate_batch(article_ids)
+    if found:
+        actions.announce_instant_matches(article_ids)
+    return found
+
+
+@shared_task(name="alerts.send_instant")
+def send_instant_task(user_id: int) -> int:
+    """One user's instant email, a short while after their alerts matched (so a burst of
+    batches makes one email). Beat's tick is the safety net; the unique (user, cadence,
+    period) key keeps the two from sending twice."""
+    return digests.send_to_user(user_id, Cadence.INSTANT)
+
+
+@shared_task(name="alerts.volume")
+def volume_task() -> int:
+    """What beat schedules daily (and ``send_alerts --volume`` does): look for volume spikes
+    on the last full day and email them."""
+    return volume.check_all()
 
 
 @shared_task(name="alerts.send")
@@ -47,6 +68,15 @@ def _percolate_after_drain(*, article_ids: list[int], **_) -> None:
         percolate_task.delay(list(article_ids))
     except Exception as error:  # Redis down: the sweep records these matches later
         log.warning("could not queue percolation (%s); the alert sweep will catch up", error)
+
+
+@receiver(instant_matches_recorded, dispatch_uid="alerts.tasks.send_instant")
+def _send_instant_soon(*, user_ids: list[int], **_) -> None:
+    for user_id in user_ids:
+        try:
+            send_instant_task.apply_async((user_id,), countdown=settings.ALERTS_INSTANT_DELAY)
+        except Exception as error:  # Redis down: beat's next tick sends it
+            log.warning("could not queue the instant email of user %s: %s", user_id, error)
 
 
 @receiver(alert_query_changed, dispatch_uid="alerts.tasks.register")

@@ -107,6 +107,8 @@ def update(request: HttpRequest, pk: int) -> HttpResponse:
             if request.POST.get("language") in EmailLanguage.values
             else None,
             active=request.POST.get("active") == "1",
+            # An unticked checkbox sends nothing: the form always carries the whole alert.
+            volume=request.POST.get("volume") == "1",
         )
         messages.success(request, _("Alert updated."))
     return redirect(back)

@@ -315,9 +315,17 @@ ALERTS_EMAIL_BACKEND = env.str(
     else "django.core.mail.backends.filebased.EmailBackend",
 )
 EMAIL_FILE_PATH = BASE_DIR / "var" / "mail"
+# Seconds between an instant alert's match and its email: a burst of drained batches (an
+# ingest) makes one email rather than one per batch. Beat's tick (below) is the safety net.
+ALERTS_INSTANT_DELAY = env.int("ALERTS_INSTANT_DELAY", 60)
+# An email "sending" for longer than this had its sender die inside SMTP: shown as stuck (the
+# admin, `send_alerts`), re-sent only by an operator (`send_alerts --retry-stuck`).
+ALERTS_STUCK_AFTER_MINUTES = env.int("ALERTS_STUCK_AFTER_MINUTES", 10)
 CELERY_BEAT_SCHEDULE |= {
     # `manage.py send_alerts --cadence …` does the same: the sweep, then the sending.
     "alerts-instant": {"task": "alerts.send", "schedule": 60.0, "args": ["instant"]},
     "alerts-daily": {"task": "alerts.send", "schedule": 3600.0, "args": ["daily"]},
     "alerts-weekly": {"task": "alerts.send", "schedule": 3600.0, "args": ["weekly"]},
+    # Volume spikes of the last full day (each alert is checked once a day: volume_checked_on).
+    "alerts-volume": {"task": "alerts.volume", "schedule": 3600.0},
 }

@@ -52,6 +52,56 @@ def count_collected_since(query: dict, since: dt.datetime) -> int:
     return engine_call(get_client().count, index=alias_name(), body=body)["count"]
 
 
+def count_matching(query: dict) -> int:
+    """How many articles match ``query`` (what the search page would say it found)."""
+    return engine_call(get_client().count, index=alias_name(), body={"query": query})["count"]
+
+
+def daily_counts(query: dict, first: dt.date, last: dt.date) -> list[tuple[dt.date, int]]:
+    """How many articles matching ``query`` there are on each day from ``first`` to ``last``
+    (UTC, both included, empty days as 0), by the search page's date (``sort_date``: the
+    published date, else the collection date), so each count is what the page shows for
+    that day. One date_histogram request."""
+    body = {
+        "size": 0,
+        "track_total_hits": False,
+        "query": {
+            "bool": {
+                "must": [query],
+                "filter": [
+                    {
+                        "range": {
+                            "sort_date": {
+                                "gte": first.isoformat(),
+                                "lt": (last + dt.timedelta(days=1)).isoformat(),
+                            }
+                        }
+                    }
+                ],
+            }
+        },
+        "aggs": {
+            "days": {
+                "date_histogram": {
+                    "field": "sort_date",
+                    "calendar_interval": "day",
+                    "time_zone": "UTC",
+                    "format": "yyyy-MM-dd",
+                    "min_doc_count": 0,
+                    "extended_bounds": {"min": first.isoformat(), "max": last.isoformat()},
+                }
+            }
+        },
+    }
+    answer = engine_call(get_client().search, index=alias_name(), body=body, request_timeout=30)
+    found = {b["key_as_string"]: b["doc_count"] for b in answer["aggregations"]["days"]["buckets"]}
+    days = (last - first).days + 1
+    return [
+        (day, found.get(day.isoformat(), 0))
+        for day in (first + dt.timedelta(days=i) for i in range(days))
+    ]
+
+
 def highlights(query: dict, article_ids: list[int]) -> dict[int, dict]:
     """The engine's highlights of ``query`` in these articles (HTML-safe: the article text is
     escaped, the only tags are ``<mark>``): article id -> ``{"title": str, "body": [str]}``."""

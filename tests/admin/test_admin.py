@@ -6,6 +6,7 @@ here, as the Topic form once did."""
 
 from __future__ import annotations
 
+import datetime as dt
 from html.parser import HTMLParser
 
 import pytest
@@ -16,6 +17,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from alerts import actions as alert_actions
+from alerts.models import AlertMatch
 from articles.actions import change_source_status
 from articles.models import Actor, Article, Collection, TagOverride, Topic, Venue
 from articles.signals import gazetteer_entry_changed
@@ -56,7 +59,23 @@ def one_of_each(superuser):
     browser = Client()
     browser.post("/accounts/login/", {"username": superuser.username, "password": "a long pass"})
     browser.post("/accounts/login/", {"username": superuser.username, "password": "wrong"})
+    _alerts_rows(superuser, article)
     return article
+
+
+def _alerts_rows(user, article) -> None:
+    """A saved search with an alert, a ledger row, a digest stuck in "sending", a spike."""
+    saved = alert_actions.save_search(
+        user, "داعش", "q=داعش", alert={"cadence": "daily", "volume": True}
+    )
+    digest = alert_actions.claim_digest(user.pk, "daily", "2026-12-01")
+    assert digest is None  # nothing matched yet
+    AlertMatch.objects.create(alert=saved.alert, article=article, story_id=article.pk, via="sweep")
+    digest = alert_actions.claim_digest(user.pk, "daily", "2026-12-01")
+    alert_actions.start_sending(digest.pk)
+    alert_actions.record_spike(
+        saved.pk, dt.date(2026, 12, 1), count=9, mean=1.0, stddev=0.7, counts=[["2026-12-01", 9]]
+    )
 
 
 def _registered():

@@ -51,7 +51,12 @@ def test_create_list_update_delete(client):
     assert created.status_code == 201, created.content
     body = created.json()
     check(body, "SavedSearch")
-    assert body["alert"] == {"cadence": "instant", "language": "ar", "active": True}
+    assert body["alert"] == {
+        "cadence": "instant",
+        "language": "ar",
+        "active": True,
+        "volume": False,
+    }
     assert body["query"].endswith("date_from=2015-01-01")
 
     listed = client.get("/api/v1/saved-searches").json()
@@ -62,12 +67,17 @@ def test_create_list_update_delete(client):
     changed = post(
         client,
         f"/api/v1/saved-searches/{pk}",
-        {"name": "داعش ٢", "alert": {"cadence": "daily", "active": False}},
+        {"name": "داعش ٢", "alert": {"cadence": "daily", "active": False, "volume": True}},
         method="patch",
     )
     assert changed.status_code == 200
     check(changed.json(), "SavedSearch")
-    assert changed.json()["alert"] == {"cadence": "daily", "language": "ar", "active": False}
+    assert changed.json()["alert"] == {
+        "cadence": "daily",
+        "language": "ar",
+        "active": False,
+        "volume": True,
+    }
 
     assert client.delete(f"/api/v1/saved-searches/{pk}").status_code == 204
     assert not SavedSearch.objects.exists()
@@ -80,6 +90,7 @@ def test_create_list_update_delete(client):
         ({"name": "x", "query": "date_from=2015-13-01"}, "date_from"),
         ({"name": "x", "query": "q=x", "alert": {"cadence": "hourly"}}, "alert"),
         ({"name": "x", "query": "q=x", "alert": {"active": "yes"}}, "alert.active"),
+        ({"name": "x", "query": "q=x", "alert": {"volume": 1}}, "alert.volume"),
         ({"name": 3}, "name"),
     ],
 )

@@ -49,10 +49,16 @@ def test_save_a_search_see_it_and_turn_on_its_alert(page, live_server):
     page.locator(f"#active-{saved.pk}").select_option("1")
     page.locator(f"#cadence-{saved.pk}").select_option("instant")
     page.locator(f"#language-{saved.pk}").select_option("en")
+    page.get_by_label("تنبيه الحجم").check()
     page.get_by_role("button", name="احفظ التنبيه").click()
     page.wait_for_url("**/searches/")
     alert = Alert.objects.get()
-    assert (alert.active, alert.cadence, alert.language) == (True, "instant", "en")
+    assert (alert.active, alert.cadence, alert.language, alert.volume) == (
+        True,
+        "instant",
+        "en",
+        True,
+    )
     assert_accessible(page, "my searches with an alert (ar)")
 
     changes = f"/searches/{saved.pk}/changes?since=2000-01-01"

@@ -212,3 +212,85 @@ def test_a_mapping_change_reregisters_every_query_without_realerting(
     percolate(article)
     assert digests.send("instant") == 0
     assert len(mailbox.messages) == 1
+
+
+def test_a_stuck_digest_is_resent_only_by_an_operator_with_the_same_message_id(
+    alerts_engine, mailbox
+):
+    from django.core.management import call_command
+
+    user = make_user()
+    saved_with_alert(user, "q=الشباب", ago=1)
+    article = new_article(title="حركة الشباب", body="الشباب")
+    drain()
+    percolate(article)
+    digest = actions.claim_digest(user.pk, "instant", "crashed-run")
+    assert actions.start_sending(digest.pk)  # then its sender died inside SMTP
+    assert digests.send("instant") == 0
+    assert digests.retry_stuck(older_than=digests.stuck_after()) == (0, 0)  # not stuck yet
+    assert [d.pk for d in digests.stuck(older_than=dt.timedelta(0))] == [digest.pk]
+    assert not mailbox.messages
+
+    # The operator's decision: `send_alerts --retry-stuck` (the admin action does the same).
+    call_command("send_alerts", "--retry-stuck", "--stuck-minutes", "0")
+    [message] = mailbox.messages
+    assert message["Message-ID"] == digests.message_id("digest", digest.pk)
+    assert "حركة الشباب" in mailbox.bodies(message)[0]
+    assert Digest.objects.get(pk=digest.pk).status == "sent"
+    call_command("send_alerts", "--retry-stuck", "--stuck-minutes", "0")
+    assert digests.send("instant") == 0
+    assert len(mailbox.messages) == 1
+
+
+def test_see_all_counts_exactly_what_its_link_shows(alerts_engine, mailbox, client):
+    import re
+    from urllib.parse import urlsplit
+
+    user = make_user()
+    saved_with_alert(user, "q=القاعدة", ago=1, language="en")
+    now = timezone.now()
+    announced = [
+        new_article(title="القاعدة أمس", body="القاعدة", published_at=now - dt.timedelta(days=1)),
+        new_article(title="القاعدة اليوم", body="القاعدة"),
+    ]
+    # In the period but not announced: part of a back-fill (never news).
+    backfilled = new_article(title="القاعدة أرشيف", body="القاعدة")
+    actions.mark_backfilled([backfilled.pk])
+    # Announced by neither: published long before the alert.
+    new_article(title="القاعدة قديما", body="القاعدة", published_at=now - dt.timedelta(days=9))
+    drain()
+    percolate(*announced, backfilled)
+    assert AlertMatch.objects.count() == 2
+    assert digests.send("instant") == 1
+    text, html = mailbox.bodies(mailbox.messages[0])
+    n, url = re.search(r"See all (\d+) articles of this period: (\S+)", text).groups()
+    query = urlsplit(url).query
+    assert "q=" in query and "date_from=" in query and "date_to=" in query
+    client.force_login(user)
+    shown = client.get("/api/v1/search?" + query).json()
+    assert int(n) == shown["total"] == 3  # the two announced and the back-filled one
+    assert f">See all {n} articles of this period</a>" in html
+
+
+def test_the_admin_lists_a_stuck_digest_and_its_action_resends_it(
+    alerts_engine, mailbox, client, settings
+):
+    from django.contrib.auth import get_user_model
+
+    user = make_user()
+    saved_with_alert(user, "q=بوكو", ago=1)
+    article = new_article(title="بوكو حرام", body="بوكو")
+    drain()
+    percolate(article)
+    digest = actions.claim_digest(user.pk, "instant", "crashed-run")
+    assert actions.start_sending(digest.pk)
+    client.force_login(get_user_model().objects.create_superuser("root", "r@example.org", "pw"))
+    url = "/en/admin/alerts/digest/"
+    assert f"/{digest.pk}/change/" not in client.get(url + "?stuck=yes").content.decode()
+    settings.ALERTS_STUCK_AFTER_MINUTES = 0
+    assert f"/{digest.pk}/change/" in client.get(url + "?stuck=yes").content.decode()
+    done = client.post(url, {"action": "retry_stuck", "_selected_action": [digest.pk]}, follow=True)
+    assert "1 of 1 selected were stuck and sent again" in done.content.decode()
+    [message] = mailbox.messages
+    assert message["Message-ID"] == digests.message_id("digest", digest.pk)
+    assert Digest.objects.get(pk=digest.pk).status == "sent"

@@ -97,7 +97,17 @@ def test_save_rename_alert_delete_without_javascript(alerts_engine):
         "en",
         True,
     )
-    assert "تمويل الإرهاب" in client.get("/alerts/").content.decode()
+    assert saved.alert.volume is False
+    alerts_page = client.get("/alerts/").content.decode()
+    assert "تمويل الإرهاب" in alerts_page and 'name="volume"' in alerts_page
+    # The volume box ticked, then unticked (an unticked box sends nothing: volume off).
+    form = {"action": "alert", "active": "1", "cadence": "weekly", "language": "en"}
+    client.post(f"/searches/{saved.pk}/update", form | {"volume": "1"})
+    saved.alert.refresh_from_db()
+    assert saved.alert.volume is True and "checked" in client.get("/alerts/").content.decode()
+    client.post(f"/searches/{saved.pk}/update", form)
+    saved.alert.refresh_from_db()
+    assert saved.alert.volume is False
     opened = client.get(f"/searches/{saved.pk}/open")
     assert opened.status_code == 302 and opened["Location"].startswith("/?q=")
 

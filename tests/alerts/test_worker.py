@@ -8,6 +8,7 @@ import time
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from django.db import transaction
 
 from alerts import actions, digests, matching
 from alerts.models import AlertMatch
@@ -41,6 +42,30 @@ def test_drain_signal_percolates_on_a_worker_and_beat_task_sends(alerts_engine, 
     match = AlertMatch.objects.get()
     assert (match.article_id, match.via) == (article.pk, "percolator")
     assert "داعش في سوريا" in mailbox.bodies(mailbox.messages[0])[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_instant_alert_is_emailed_without_waiting_for_beat(alerts_engine, mailbox, settings):
+    """Percolation announces the users whose instant alerts matched; a task sends their email
+    after ALERTS_INSTANT_DELAY (a burst makes one email). No beat here at all."""
+    settings.ALERTS_INSTANT_DELAY = 1
+    user = make_user()
+    saved = actions.save_search(user, "الشباب", "q=الشباب", alert={"cadence": "instant"})
+    app.control.purge()
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+        with transaction.atomic():  # one commit: one drained batch
+            new_article(title="حركة الشباب في الصومال", body="الشباب")
+            new_article(title="الشباب تعلن", body="الشباب")
+        assert wait_for(lambda: len(mailbox.messages) >= 1)
+        time.sleep(2)  # any second task for the burst has run by now
+    [message] = mailbox.messages
+    text = mailbox.bodies(message)[0]
+    assert AlertMatch.objects.filter(alert=saved.alert).count() == 2
+    assert AlertMatch.objects.filter(digest__isnull=True).count() == 0
+    assert "حركة الشباب في الصومال" in text and "الشباب تعلن" in text
+    # Beat's tick comes after: the ledger and the digest key keep it from sending again.
+    assert send_task("instant") == 0
+    assert len(mailbox.messages) == 1
 
 
 @pytest.mark.django_db
