@@ -146,8 +146,16 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_max": 0.2,
 }
 
+# Test runs side by side share Redis: each run's workers read their own queue and each run's
+# cache keys are its own, so one run never executes or reads another's.
+CELERY_TASK_DEFAULT_QUEUE = f"celery{TEST_RUN}"
+
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": f"ctsearch{TEST_RUN}",
+    }
 }
 
 AUTH_PASSWORD_VALIDATORS = [
