@@ -19,7 +19,10 @@ corrected by Lucene so highlighting stays right):
   diacritics incl. superscript alef and decomposed hamza marks, tatweel, invisible marks removed;
   أ إ آ ٱ → ا; ؤ ئ → ء (مسؤول = مسئول); ى → ي; ة → ه; Persian ک ی ۀ پ چ ڤ … → Arabic;
   presentation forms (ﻻ, ﺍﻟﺪﻭﻟﺔ, ﷲ) → letters; Arabic-Indic / Persian digits → ASCII, ٫ → ".",
-  thousands separators removed, era letter after a number removed (٢٠١٤م → 2014).
+  thousands separators removed, era letter after a number removed (٢٠١٤م → 2014);
+  compound names written joined are split (عبدالرحمن → عبد الرحمن, أبومحمد → ابو محمد; the
+  mapping's multi-character rules, see ``arabic_lexicon.KUNYA_PARTS``), so the joined and the
+  apart spelling give the same tokens and phrases over them stay exact.
 
 Stemmed field ``ar_stem`` (recall), token filters in order (the engine's filter in brackets):
   1. lowercase (Latin);
@@ -38,7 +41,7 @@ Stemmed field ``ar_stem`` (recall), token filters in order (the engine's filter 
      colliding with real words;
   6. ``ar_stop``: function words;
   7. ``ar_plurals`` (stemmer_override): broken plurals → stem of the singular (marked final);
-     دولي kept apart from دولة;
+     دولي kept apart from دولة; أبو/أبي/أبا → أبو;
   8. Lucene ArabicStemmer suffix rules, in its order (ها ان ات ون ين يه ه ي), as pattern_replace
      filters [one: ``ar_suffix``] that skip final-marked tokens (the engine's ``condition``
      filter is not usable: the analysis painless whitelist is missing on our nodes), then the

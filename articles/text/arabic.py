@@ -124,10 +124,54 @@ def _presentation_forms() -> dict[str, str]:
 CHAR_MAP: dict[str, str] = {c: "" for c in _REMOVED}
 CHAR_MAP.update(_REPLACED)
 CHAR_MAP.update(_presentation_forms())
+
+
+def _spellings(word: str) -> set[str]:
+    """Raw spellings of a (hamza-spelled) word that normalise alike: initial alef with or
+    without hamza, final ة/ه, final ى/ي (the ``mapping`` char filter compares raw text)."""
+    out = {word}
+    if word[0] in "اأإآ":
+        out |= {a + word[1:] for a in "اأإ"}
+    for final, alts in (("ة", "ةه"), ("ه", "ةه"), ("ى", "ىي"), ("ي", "ىي")):
+        out |= {w[:-1] + a for w in list(out) if w.endswith(final) for a in alts}
+    return out
+
+
+def _joined_names() -> dict[str, str]:
+    """Joined compound names → the apart form, normalised (see ``arabic_lexicon.KUNYA_PARTS``):
+    عبدالله → عبد الله, أبومحمد → ابو محمد, أبوعبدالرحمن → ابو عبد الرحمن."""
+    out = {"عبدال": "عبد ال"}
+    for head in _spellings("أبو"):
+        out[head + "ال"] = "ابو ال"
+        out[head + "عبدال"] = "ابو عبد ال"
+        for part in lex.KUNYA_PARTS:
+            for spelling in _spellings(part):
+                out[head + spelling] = "ابو " + _base_normalize(part)
+    return out
+
+
 #: Multi-character rules (longest match wins in the ``mapping`` char filter too).
-SEQUENCE_MAP: dict[str, str] = dict(_DECOMPOSED_HAMZA)
+SEQUENCE_MAP: dict[str, str] = {**_DECOMPOSED_HAMZA, **_joined_names()}
 
 _TABLE = {ord(k): v for k, v in CHAR_MAP.items()}
+
+
+def _trie_pattern(keys: list[str]) -> str:
+    """One regex for literal ``keys`` that prefers the longest at each position, as a trie
+    (shared prefixes factored out): an alternation of ~140 words would be tried at every alef."""
+    if keys == [""]:
+        return ""
+    by_first: dict[str, list[str]] = {}
+    for k in keys:
+        if k:
+            by_first.setdefault(k[0], []).append(k[1:])
+    branches = [re.escape(c) + _trie_pattern(sorted(rest)) for c, rest in sorted(by_first.items())]
+    group = "(?:" + "|".join(branches) + ")" if len(branches) > 1 else branches[0]
+    return f"(?:{group})?" if "" in keys else group
+
+
+#: SEQUENCE_MAP in one pass, longest key first at each position (as the mapping filter does).
+_SEQUENCE_RE = re.compile(_trie_pattern(sorted(SEQUENCE_MAP)))
 
 #: Digit-context rules, applied after the character map, as (java/python regex, replacement).
 #: Python's re accepts ``$1``-style groups via the converter below.
@@ -171,7 +215,7 @@ def normalize(text: str) -> str:
     """
     if not text:
         return text
-    text = _DECOMPOSED_RE.sub(lambda m: _DECOMPOSED_HAMZA[m.group(0)], text)
+    text = _SEQUENCE_RE.sub(lambda m: SEQUENCE_MAP[m.group(0)], text)
     text = text.translate(_TABLE)
     for rx, repl in _NUMBER_RES:
         text = rx.sub(repl, text)
@@ -362,8 +406,15 @@ def light_stem(token: str) -> str:
 
 
 def _override_table() -> dict[str, str]:
-    """Broken plural (and its suffixed forms) → stem of the singular (marked final)."""
+    """Broken plural (and its suffixed forms) → stem of the singular; the cases of أبو → one
+    stem (all marked final)."""
     table: dict[str, str] = {}
+    for form in lex.KUNYA_FORMS:
+        table[normalize(form)] = normalize(lex.KUNYA_FORMS[0])
+    for head in lex.NAME_HEADS:
+        target = table.get(normalize(head), normalize(head))
+        for stack in ("ب", "ل", "ك", "ف", "و", "وب", "ول", "وك", "فب", "فل", "فك"):
+            table[stack + normalize(head)] = target
     for singular, plurals in lex.BROKEN_PLURALS:
         target = light_stem(normalize(singular))
         for plural in plurals:

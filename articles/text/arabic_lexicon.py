@@ -263,6 +263,49 @@ SEPARATE_STEMS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 # ---------------------------------------------------------------------------------------------
+# Compound names written joined or apart: عبد الرحمن / عبدالرحمن, أبو محمد / ابومحمد. The
+# character normalisation splits the joined form (so phrases on the apart form match it, word for
+# word): عبد + article always (عبدال… is never anything else); أبو + article, and أبو + one of
+# these name parts (أبو alone starts ordinary words: أبواب، أبوين، أبوة). أبوظبي is split as
+# well: the place is written أبو ظبي as often as joined.
+KUNYA_PARTS: tuple[str, ...] = (
+    "محمد",
+    "أحمد",
+    "بكر",
+    "علي",
+    "عمر",
+    "ظبي",
+    "حمزة",
+    "مصعب",
+    "عبيدة",
+    "حفص",
+    "قتادة",
+    "مازن",
+    "سياف",
+    "يوسف",
+    "خالد",
+    "هريرة",
+    "إبراهيم",
+    "مريم",
+    "طلحة",
+    "أنس",
+    "عمار",
+    "حسن",
+    "حسين",
+    "سليمان",
+    "يحيى",
+    "زيد",
+    "سعيد",
+    "ماريا",
+)
+#: The cases of أبو (nominative, genitive, accusative): one stem in the stemmed field, so
+#: «أبي بكر» and «أبا بكر» find «أبو بكر» (the exact field keeps them apart).
+KUNYA_FORMS: tuple[str, ...] = ("أبو", "أبي", "أبا")
+#: The heads of compound names, which are too short (3 letters) for the generic rules to strip
+#: a ب/ل/ك/ف before them: «لعبد الله», «بأبي بكر» get عبد / أبو in the stemmed field.
+NAME_HEADS: tuple[str, ...] = ("عبد", *KUNYA_FORMS)
+
+# ---------------------------------------------------------------------------------------------
 # Function words removed from the stemmed field only (the exact field keeps them for phrases).
 # Normalised on load; forms with a fused و/ف are listed because و is only stripped when at
 # least three letters remain.

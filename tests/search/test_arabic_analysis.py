@@ -163,3 +163,40 @@ def test_normalize_matches_char_filters(client, analysis_index):
             },
         )["tokens"]
         assert tokens[0]["token"] == arabic.normalize(s), s
+
+
+# ------------------------------------------------------------------------------------------------
+# Round two (issue 14): compound names, the article before non-Arabic, acronyms, duals, and the
+# over-conflation guard, checked on the engine's own token streams (_analyze).
+# ------------------------------------------------------------------------------------------------
+
+
+def _terms(client, index: str, analyzer: str, text: str) -> list[str]:
+    tokens = client.indices.analyze(index=index, body={"analyzer": analyzer, "text": text})
+    return [t["token"] for t in tokens["tokens"]]
+
+
+@pytest.mark.parametrize(
+    ("joined", "apart"),
+    [
+        ("عبدالرحمن", "عبد الرحمن"),
+        ("عبدالله", "عبد الله"),
+        ("لعبدالله", "لعبد الله"),
+        ("أبومحمد", "أبو محمد"),
+        ("ابوبكر", "أبو بكر"),
+        ("أبوعبدالله", "أبو عبد الله"),
+        ("أبوحمزة", "أبو حمزه"),
+        ("أبوالحسن", "أبو الحسن"),
+        ("أبوظبي", "أبو ظبي"),
+    ],
+)
+@pytest.mark.parametrize("analyzer", [STEMMED_ANALYZER, EXACT_ANALYZER])
+def test_compound_names_joined_equal_apart(client, analysis_index, analyzer, joined, apart):
+    assert _terms(client, analysis_index, analyzer, joined) == _terms(
+        client, analysis_index, analyzer, apart
+    )
+
+
+@pytest.mark.parametrize("word", ["أبواب", "أبوين", "أبوة", "عبدة", "عبده", "معبد"])
+def test_words_that_start_like_compound_names_stay_whole(client, analysis_index, word):
+    assert len(_terms(client, analysis_index, EXACT_ANALYZER, word)) == 1
