@@ -32,7 +32,8 @@ Stemmed field ``ar_stem`` (recall), token filters in order (the engine's filter 
      بالرقة → الرقة's base;
   3. ``ar_lexical`` [``ar_protected``]: proclitics in front of a protected word whose first
      letter only looks like a proclitic are removed, the word is kept (والوزير → وزير, never زير);
-  4. ``ar_article``: ال / وال / بال / كال / فال / وبال … / لل / ولل removed (≥ 2 letters remain);
+  4. ``ar_article``: ال / وال / بال / كال / فال / وبال … / لل / ولل removed (≥ 2 letters remain,
+     or a digit / Latin letter follows: الـ20 → 20, الـFBI → fbi);
   5. ``ar_clitic_variants`` [``pattern_capture``, original kept]: for a bare و ف ب ل ك (and
      و/ف + ب/ل/ك) the stripped form is emitted *in addition* at the same position, under
      guards: ≥ 4 letters remain and they are not "2–3 letters + suffixes" (ب/ل/ك/ف), ≥ 3 remain
@@ -60,7 +61,8 @@ functions keep applying the rules as written, and the tests compare them with th
 Exact field ``ar_exact`` (phrases, precise matching): same characters, no stemming, no stop
 words, the article is KEPT: و/ف/ب/ك before the article are removed and لل becomes ال, so
 «وبالإرهاب», «للإرهاب» index as «الإرهاب» but «إرهاب» stays different from «الإرهاب»; bare
-proclitics get the same additional stripped variant as in the stemmed field. Hence the quoted
+proclitics get the same additional stripped variant as in the stemmed field; an article stack
+before a number or a Latin word is removed (الـ20 → 20). Hence the quoted
 phrase «"تنظيم الدولة"» matches «لتنظيم الدولة» / «وتنظيم الدولة» but not «تنظيم دولي» nor
 «التنظيم الدولي».
 """

@@ -290,9 +290,12 @@ STEM_NAME_RULE = (f"^{STACK_ANY}?({_NAMES_RX}){NAME_ENDINGS}$", FINAL_MARK + "$1
 STEM_ARTICLE_NAME_RULE = (f"^{STACK_ARTICLE}({_ART_NAMES_RX})$", FINAL_MARK + "$1")
 #: proclitics before a protected lexical word are removed, the word (with ending) is kept.
 STEM_LEXICAL_RULE = (f"^{STACK_ANY}(?={_LEX_RX}{LEX_ENDINGS}$)", "")
+#: What the article may stand before to be removed: ≥ 2 letters, or a digit / Latin letter
+#: (الـ20، الـFBI، الـ٢٠: tatweel and Arabic-Indic digits are normalised away before).
+AFTER_ARTICLE = f"(?:{AR}{{2}}|[0-9a-z])"
 #: definite article, possibly after و/ف and ب/ك, or لل: removed when ≥ 2 letters remain.
 STEM_ARTICLE_RULE = (
-    f"^(?!{FINAL_MARK})(?!{PROTECTED_RX}$)(?:[وف]?[بك]?ال|[وف]?لل)(?={AR}{{2}})",
+    f"^(?!{FINAL_MARK})(?!{PROTECTED_RX}$)(?:[وف]?[بك]?ال|[وف]?لل)(?={AFTER_ARTICLE})",
     "",
 )
 #: bare proclitics (و ف ب ل ك, stacked و/ف + ب/ل/ك): emitted as an *extra* token at the same
@@ -317,8 +320,12 @@ UNMARK_RULE = (f"^{FINAL_MARK}", "")
 # --- exact field -------------------------------------------------------------------------------
 #: proclitics before a name / protected word are removed (the word keeps its ending).
 EXACT_PROTECTED_RULE = (f"^[وف]?[بلك]?(?={PROTECTED_RX}$)", "")
-#: و/ف/ب/ك before the article are removed, the article is kept: وبالإرهاب → الإرهاب.
-EXACT_ARTICLE_RULE = (f"^(?!{PROTECTED_RX}$)(?:[وف][بك]?|[بك])(?=ال{AR}{{2}})", "")
+#: و/ف/ب/ك before the article are removed, the article is kept: وبالإرهاب → الإرهاب; before a
+#: number or a Latin word the whole stack goes (الـ20 → 20, للـFBI → fbi).
+EXACT_ARTICLE_RULE = (
+    f"^(?!{PROTECTED_RX}$)(?:(?:[وف][بك]?|[بك])(?=ال{AR}{{2}})|[وف]?(?:[بك]?ال|لل)(?=[0-9a-z]))",
+    "",
+)
 #: ل + article (لل) becomes the article: للتحالف → التحالف.
 EXACT_LAM_RULE = (f"^(?!{PROTECTED_RX}$)[وف]?لل(?={AR}{{2}})", "ال")
 
@@ -333,11 +340,14 @@ EXACT_LAM_RULE = (f"^(?!{PROTECTED_RX}$)[وف]?لل(?={AR}{{2}})", "ال")
 # ``(?!PROTECTED_RX$)`` look-aheads (a protected token is marked by then, and none of them can
 # match a token that starts with the mark), which were the costly part: a literal alternation of
 # ~130 words tried against every token.
-ENGINE_ARTICLE_RULE = (f"^(?:[وف]?[بك]?ال|[وف]?لل)(?={AR}{{2}})", "")
+ENGINE_ARTICLE_RULE = (f"^(?:[وف]?[بك]?ال|[وف]?لل)(?={AFTER_ARTICLE})", "")
 ENGINE_CLITIC_PATTERN = (
     f"^(?:[وف]?[بل](?={AR}{{4}})|(?:[وف]?ك|ف)(?={AR}{{4}})(?!{_SHORT_STEM})|و(?={AR}{{3}}))"
 )
-ENGINE_X_ARTICLE_RULE = (f"^(?:[وف][بك]?|[بك])(?=ال{AR}{{2}})", "")
+ENGINE_X_ARTICLE_RULE = (
+    f"^(?:(?:[وف][بك]?|[بك])(?=ال{AR}{{2}})|[وف]?(?:[بك]?ال|لل)(?=[0-9a-z]))",
+    "",
+)
 ENGINE_X_LAM_RULE = (f"^[وف]?لل(?={AR}{{2}})", "ال")
 #: SUFFIX_RULES (nine filters) as one: the suffixes the rules strip one after the other, outside
 #: in, read left to right (innermost first), i.e. LIGHT_SUFFIXES reversed, with the extra

@@ -200,3 +200,20 @@ def test_compound_names_joined_equal_apart(client, analysis_index, analyzer, joi
 @pytest.mark.parametrize("word", ["أبواب", "أبوين", "أبوة", "عبدة", "عبده", "معبد"])
 def test_words_that_start_like_compound_names_stay_whole(client, analysis_index, word):
     assert len(_terms(client, analysis_index, EXACT_ANALYZER, word)) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "bare"),
+    [
+        ("الـ20", "20"),
+        ("الـ٢٠", "20"),
+        ("ال٢٠", "20"),
+        ("للـ20", "20"),
+        ("والـFBI", "fbi"),
+        ("الFBI", "fbi"),
+        ("بالـCIA", "cia"),
+    ],
+)
+@pytest.mark.parametrize("analyzer", [STEMMED_ANALYZER, EXACT_ANALYZER])
+def test_article_before_digits_and_latin_is_dropped(client, analysis_index, analyzer, text, bare):
+    assert _terms(client, analysis_index, analyzer, text) == [bare]
