@@ -25,7 +25,7 @@ corrected by Lucene so highlighting stays right):
   apart spelling give the same tokens and phrases over them stay exact.
 
 Stemmed field ``ar_stem`` (recall), token filters in order (the engine's filter in brackets):
-  1. lowercase (Latin);
+  1. lowercase (Latin); ``ar_acronym``: U.S. (token "u.s") → us, E.U. → eu (both fields);
   2. ``ar_name`` / ``ar_article_name`` [``ar_protected``]: a protected name, after any
      proclitic stack and with a nisba ending, becomes the bare name, marked final (never
      stripped/stemmed further): للبنان, اللبنانية → لبنان; طالبان stays طالبان;
@@ -131,6 +131,7 @@ def _build() -> dict:
             ),
         },
         "ar_suffix": _pr(arabic.ENGINE_SUFFIX_RULE),
+        "ar_acronym": _pr(arabic.ACRONYM_RULE),
         "ar_unmark": _pr(arabic.ENGINE_UNMARK_RULE),
         "ar_x_protected": {
             "type": "stemmer_override",
@@ -146,6 +147,7 @@ def _build() -> dict:
             "tokenizer": "standard",
             "filter": [
                 "lowercase",
+                "ar_acronym",
                 "ar_protected",
                 "ar_article",
                 "ar_clitic_variants",
@@ -161,6 +163,7 @@ def _build() -> dict:
             "tokenizer": "standard",
             "filter": [
                 "lowercase",
+                "ar_acronym",
                 "ar_x_protected",
                 "ar_x_article",
                 "ar_x_lam",

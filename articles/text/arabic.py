@@ -316,6 +316,9 @@ SUFFIX_RULES = (
     *((f"^(?!{FINAL_MARK})(.{{2,}}){s}$", "$1") for s in LIGHT_SUFFIXES),
 )
 UNMARK_RULE = (f"^{FINAL_MARK}", "")
+#: Dotted acronyms (both fields, after lowercasing): U.S. (the tokenizer gives "u.s") → us,
+#: E.U. → eu, U.S.A. → usa; so U.S. / US match. Single Latin letters around dots only.
+ACRONYM_RULE = ("^([a-z])\\.([a-z])(?:\\.([a-z]))?(?:\\.([a-z]))?$", "$1$2$3$4")
 
 # --- exact field -------------------------------------------------------------------------------
 #: proclitics before a name / protected word are removed (the word keeps its ending).
@@ -384,6 +387,7 @@ def _compiled():
         "x_protected": c(EXACT_PROTECTED_RULE),
         "x_article": c(EXACT_ARTICLE_RULE),
         "x_lam": c(EXACT_LAM_RULE),
+        "acronym": c(ACRONYM_RULE),
         "stop": frozenset(
             p + normalize(w) for w in lex.STOPWORDS for p in ("", "و", "ف") if len(w) > 1 or not p
         ),
@@ -392,11 +396,17 @@ def _compiled():
 
 
 def _replacement(repl: str):
-    """A java-style replacement ("$1" = group 1) for ``re.sub``: a plain string when it has no
-    group reference (re's fast path), else a function (no template parsing on every call)."""
-    if "$1" not in repl:
+    """A java-style replacement ("$1" = group 1; a group that did not take part gives "") for
+    ``re.sub``: a plain string when it has no group reference (re's fast path), else a function
+    (no template parsing on every call)."""
+    if "$" not in repl:
         return repl
-    return lambda m: repl.replace("$1", m.group(1) or "")
+    parts = re.split(r"\$([0-9])", repl)  # text, group, text, group, ...
+
+    def expand(m: re.Match) -> str:
+        return "".join(p if i % 2 == 0 else (m.group(int(p)) or "") for i, p in enumerate(parts))
+
+    return expand
 
 
 def _apply(rule, token: str) -> str:
@@ -467,14 +477,14 @@ def strip_proclitics(token: str) -> str:
     removed when the guards allow it (``بنيويورك`` → ``نيويورك``, ``بغداد``/``وزير`` unchanged).
     The index keeps the unstripped form too for bare proclitics; this returns the stripped one.
     """
-    token = _pre_clitic(token.lower())
+    token = _pre_clitic(_apply(_compiled()["acronym"], token.lower()))
     token = _apply(_compiled()["clitic"], token)
     return token.removeprefix(FINAL_MARK)
 
 
 def stem_variants(token: str) -> list[str]:
     """Terms the stemmed field indexes at one position for a normalised token (in order)."""
-    return list(_stem_after_pre_clitic(_pre_clitic(token.lower())))
+    return list(_stem_after_pre_clitic(_pre_clitic(_apply(_compiled()["acronym"], token.lower()))))
 
 
 @lru_cache(maxsize=1 << 16)
@@ -501,7 +511,7 @@ def _stem_after_pre_clitic(token: str) -> tuple[str, ...]:
 def exact_variants(token: str) -> list[str]:
     """Terms the exact field indexes at one position for a normalised token (in order)."""
     c = _compiled()
-    token = token.lower()
+    token = _apply(c["acronym"], token.lower())
     for key in ("x_protected", "x_article", "x_lam"):
         token = _apply(c[key], token)
     stripped = _apply(c["clitic"], token)

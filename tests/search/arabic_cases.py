@@ -921,6 +921,31 @@ CASES: list[Case] = [
         (),
         "الـ«…» typed: finds the bare word",
     ),
+    # ------------------------------------------------------------------ round two: acronyms
+    Case(
+        "acronym-us",
+        "US",
+        "match",
+        ("U.S. forces left the base", "US forces left the base", "u.s forces"),
+        ("USA and Canada",),
+        "U.S. / US",
+    ),
+    Case(
+        "acronym-dotted-query",
+        "E.U.",
+        "match",
+        ("EU sanctions on the group", "E.U. sanctions"),
+        ("E.U.A. sanctions",),
+        "E.U. / EU",
+    ),
+    Case(
+        "acronym-phrase",
+        "U.S. forces",
+        "phrase",
+        ("US forces left the base",),
+        ("forces of the US",),
+        "phrases over acronyms",
+    ),
     Case(
         "limit-american-spelling",
         "أمريكي",

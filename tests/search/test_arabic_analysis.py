@@ -217,3 +217,16 @@ def test_words_that_start_like_compound_names_stay_whole(client, analysis_index,
 @pytest.mark.parametrize("analyzer", [STEMMED_ANALYZER, EXACT_ANALYZER])
 def test_article_before_digits_and_latin_is_dropped(client, analysis_index, analyzer, text, bare):
     assert _terms(client, analysis_index, analyzer, text) == [bare]
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [("U.S.", "us"), ("US", "us"), ("u.s", "us"), ("E.U.", "eu"), ("U.S.A.", "usa")],
+)
+@pytest.mark.parametrize("analyzer", [STEMMED_ANALYZER, EXACT_ANALYZER])
+def test_dotted_acronyms(client, analysis_index, analyzer, text, term):
+    assert _terms(client, analysis_index, analyzer, text) == [term]
+
+
+def test_decimals_and_hosts_keep_their_dots(client, analysis_index):
+    assert _terms(client, analysis_index, EXACT_ANALYZER, "3.5 isis.com") == ["3.5", "isis.com"]
