@@ -42,7 +42,11 @@ Stemmed field ``ar_stem`` (recall), token filters in order (the engine's filter 
      colliding with real words;
   6. ``ar_stop``: function words;
   7. ``ar_plurals`` (stemmer_override): broken plurals → stem of the singular (marked final);
-     دولي kept apart from دولة; أبو/أبي/أبا → أبو;
+     دولي kept apart from دولة; feminine nouns whose meaning differs from the masculine
+     (مستوطنة، مقاتلة، شرطة، عملية …, ``arabic_lexicon.FEMININE_NOUNS``) keep a stem of their own
+     for all their forms, so مستوطنون never reaches مستوطنات; أبو/أبي/أبا → أبو;
+  7b. ``ar_dual``: the dual of a ة noun becomes the singular (حكومتين → حكومه, then stemmed
+     like حكومة);
   8. Lucene ArabicStemmer suffix rules, in its order (ها ان ات ون ين يه ه ي), as pattern_replace
      filters [one: ``ar_suffix``] that skip final-marked tokens (the engine's ``condition``
      filter is not usable: the analysis painless whitelist is missing on our nodes), then the
@@ -130,6 +134,7 @@ def _build() -> dict:
                 {k: mark + v + mark for k, v in arabic.stemmer_overrides().items()}
             ),
         },
+        "ar_dual": _pr(arabic.DUAL_RULE),
         "ar_suffix": _pr(arabic.ENGINE_SUFFIX_RULE),
         "ar_acronym": _pr(arabic.ACRONYM_RULE),
         "ar_unmark": _pr(arabic.ENGINE_UNMARK_RULE),
@@ -153,6 +158,7 @@ def _build() -> dict:
                 "ar_clitic_variants",
                 "ar_stop",
                 "ar_plurals",
+                "ar_dual",
                 "ar_suffix",
                 "ar_unmark",
             ],

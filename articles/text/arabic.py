@@ -316,6 +316,10 @@ SUFFIX_RULES = (
     *((f"^(?!{FINAL_MARK})(.{{2,}}){s}$", "$1") for s in LIGHT_SUFFIXES),
 )
 UNMARK_RULE = (f"^{FINAL_MARK}", "")
+#: Dual of a ة noun → the singular with its ة, before the suffix rules (which then stem it like
+#: the singular): حكومتين → حكومه → حكوم, مدينتان → مدينه. ≥ 3 letters must precede the ت
+#: (بوتين، روتين، ستين stay) and not end in س (باكستان-like -ستان names stay).
+DUAL_RULE = (f"^({AR}{{2,}}[\u0621-\u0632\u0634-\u064a])ت(?:ين|ان)$", "$1ه")
 #: Dotted acronyms (both fields, after lowercasing): U.S. (the tokenizer gives "u.s") → us,
 #: E.U. → eu, U.S.A. → usa; so U.S. / US match. Single Latin letters around dots only.
 ACRONYM_RULE = ("^([a-z])\\.([a-z])(?:\\.([a-z]))?(?:\\.([a-z]))?$", "$1$2$3$4")
@@ -387,6 +391,7 @@ def _compiled():
         "x_protected": c(EXACT_PROTECTED_RULE),
         "x_article": c(EXACT_ARTICLE_RULE),
         "x_lam": c(EXACT_LAM_RULE),
+        "dual": c(DUAL_RULE),
         "acronym": c(ACRONYM_RULE),
         "stop": frozenset(
             p + normalize(w) for w in lex.STOPWORDS for p in ("", "و", "ف") if len(w) > 1 or not p
@@ -425,10 +430,30 @@ def light_stem(token: str) -> str:
     return token
 
 
+def _feminine_forms(word: str) -> set[str]:
+    """A ة noun's forms that share its stem: ات plural, duals, pronoun forms (normalised)."""
+    base = normalize(word)[:-1]
+    pronouns = ("ه", "ها", "هم", "هما")
+    forms = {base + "ه", base + "ات", base + "تين", base + "تان"}
+    forms |= {base + "ت" + p for p in pronouns} | {base + "ات" + p for p in pronouns}
+    return forms
+
+
+def _singular_stem(word: str) -> str:
+    w = normalize(word)
+    return w if w in _FEMININE else light_stem(w)
+
+
+_FEMININE = frozenset(normalize(w) for w in lex.FEMININE_NOUNS)
+
+
 def _override_table() -> dict[str, str]:
-    """Broken plural (and its suffixed forms) → stem of the singular; the cases of أبو → one
-    stem (all marked final)."""
+    """Broken plural (and its suffixed forms) → stem of the singular; feminine nouns with a
+    meaning of their own → their own stem; the cases of أبو → one stem (all marked final)."""
     table: dict[str, str] = {}
+    for word in lex.FEMININE_NOUNS:
+        for form in _feminine_forms(word):
+            table[form] = normalize(word)
     for form in lex.KUNYA_FORMS:
         table[normalize(form)] = normalize(lex.KUNYA_FORMS[0])
     for head in lex.NAME_HEADS:
@@ -436,7 +461,7 @@ def _override_table() -> dict[str, str]:
         for stack in ("ب", "ل", "ك", "ف", "و", "وب", "ول", "وك", "فب", "فل", "فك"):
             table[stack + normalize(head)] = target
     for singular, plurals in lex.BROKEN_PLURALS:
-        target = light_stem(normalize(singular))
+        target = _singular_stem(singular)
         for plural in plurals:
             p = normalize(plural)
             forms = {p}
@@ -501,7 +526,7 @@ def _stem_after_pre_clitic(token: str) -> tuple[str, ...]:
         if v in c["override"]:
             v = c["override"][v]
         else:
-            v = light_stem(v)
+            v = light_stem(_apply(c["dual"], v))
         v = _apply(c["unmark"], v)
         if v not in out:
             out.append(v)

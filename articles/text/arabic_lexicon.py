@@ -262,6 +262,39 @@ SEPARATE_STEMS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("دولي", ("دولي", "دولية", "دوليين", "دوليون", "دوليان", "دوليتين", "دوليتان", "دوليات")),
 )
 
+# Feminine nouns (ة) whose meaning differs from the masculine form the light stemmer gives them:
+# مستوطنة/مستوطنات (settlement) vs مستوطن/مستوطنون (settler), مقاتلة/مقاتلات (fighter jet) vs
+# مقاتل/مقاتلون (fighter), شرطة (police) vs شرط (condition), عملية (operation) vs عمل (work),
+# بلدية (municipality) vs بلد (country). Each keeps a stem of its own (the normalised singular,
+# with its ه) shared by its ات plural, its duals (تين/تان) and its pronoun forms, so a
+# masculine sound plural (-ون/-ين) never reaches them. Adjectives (nisba إرهابية، أمنية) are not
+# listed: their feminine means the same and must keep matching the masculine. Not قاعدة: its
+# own stem would be al-Qaeda's (القاعدة, see ARTICLE_NAMES).
+FEMININE_NOUNS: tuple[str, ...] = (
+    "مستوطنة",
+    "مقاتلة",
+    "منظمة",
+    "مدرسة",
+    "منطقة",
+    "محكمة",
+    "مؤسسة",
+    "مجموعة",
+    "شرطة",
+    "جماعة",
+    "كتيبة",
+    "عملية",
+    "مدينة",
+    "طائرة",
+    "سيارة",
+    "مسيرة",
+    "خلية",
+    "جامعة",
+    "كلية",
+    "بلدية",
+    "محافظة",
+    "مركبة",
+)
+
 # ---------------------------------------------------------------------------------------------
 # Compound names written joined or apart: عبد الرحمن / عبدالرحمن, أبو محمد / ابومحمد. The
 # character normalisation splits the joined form (so phrases on the apart form match it, word for

@@ -230,3 +230,64 @@ def test_dotted_acronyms(client, analysis_index, analyzer, text, term):
 
 def test_decimals_and_hosts_keep_their_dots(client, analysis_index):
     assert _terms(client, analysis_index, EXACT_ANALYZER, "3.5 isis.com") == ["3.5", "isis.com"]
+
+
+@pytest.mark.parametrize(
+    ("dual", "singular"),
+    [
+        ("حكومتين", "حكومة"),
+        ("الحكومتان", "الحكومة"),
+        ("مدينتان", "مدينة"),
+        ("دولتين", "دولة"),
+        ("ساعتين", "ساعة"),
+        ("عمليتين", "عملية"),
+        ("المنظمتين", "منظمة"),
+        ("وزيرين", "وزير"),
+    ],
+)
+def test_duals_stem_like_the_singular(client, analysis_index, dual, singular):
+    assert _terms(client, analysis_index, STEMMED_ANALYZER, dual) == _terms(
+        client, analysis_index, STEMMED_ANALYZER, singular
+    )
+
+
+#: Pairs the light stemmer used to merge (or that a careless dual / feminine rule would merge)
+#: whose meanings differ: each must keep distinct stems.
+DISTINCT = [
+    ("مستوطنون", "مستوطنات"),
+    ("المستوطنين", "مستوطنة"),
+    ("مقاتلون", "مقاتلات"),
+    ("مقاتلين", "مقاتلة"),
+    ("منظمون", "منظمة"),
+    ("مدرسين", "مدرسة"),
+    ("منطق", "منطقة"),
+    ("شرط", "الشرطة"),
+    ("العمل", "العمليات"),
+    ("عملي", "عملية"),
+    ("بلد", "بلدية"),
+    ("جامع", "جامعة"),
+    ("محافظون", "محافظة"),
+    ("مؤسسين", "مؤسسة"),
+    ("بوتين", "بوه"),
+    ("روتين", "روه"),
+    ("باكستان", "باكسه"),
+    ("القاعدة", "قاعدتين"),
+    ("دولي", "دولتين"),
+]
+
+
+@pytest.mark.parametrize(("a", "b"), DISTINCT)
+def test_unrelated_words_keep_distinct_stems(client, analysis_index, a, b):
+    assert not set(_terms(client, analysis_index, STEMMED_ANALYZER, a)) & set(
+        _terms(client, analysis_index, STEMMED_ANALYZER, b)
+    )
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("مستوطنة", "المستوطنات"), ("مقاتلتين", "مقاتلات"), ("إرهابية", "إرهابيين"), ("أبي", "أبو")],
+)
+def test_related_forms_still_share_a_stem(client, analysis_index, a, b):
+    assert _terms(client, analysis_index, STEMMED_ANALYZER, a) == _terms(
+        client, analysis_index, STEMMED_ANALYZER, b
+    )
