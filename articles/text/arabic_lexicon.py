@@ -339,6 +339,17 @@ KUNYA_FORMS: tuple[str, ...] = ("أبو", "أبي", "أبا")
 NAME_HEADS: tuple[str, ...] = ("عبد", *KUNYA_FORMS)
 
 # ---------------------------------------------------------------------------------------------
+# Words of a question or a request that say nothing about the subject (ما هي …، كيف …، what
+# is …): search neither requires nor scores them (the index keeps them; they are not stop
+# words for the analysis). Arabic and English.
+QUESTION_WORDS: tuple[str, ...] = (
+    *("هل", "ماذا", "لماذا", "لما", "كيف", "متى", "أين", "كم", "أي", "ما", "من", "هي", "هو"),
+    *("ماهي", "ماهو", "مين", "شو", "وش", "ايش", "اريد", "أبحث", "ابحث", "عن", "حول", "بخصوص"),
+    *("what", "who", "whom", "why", "how", "when", "where", "which", "is", "are", "was"),
+    *("were", "do", "does", "did", "the", "a", "an", "of", "in", "on", "to", "for", "about"),
+)
+
+# ---------------------------------------------------------------------------------------------
 # Function words removed from the stemmed field only (the exact field keeps them for phrases).
 # Normalised on load; forms with a fused و/ف are listed because و is only stripped when at
 # least three letters remain.
