@@ -339,6 +339,12 @@ KUNYA_FORMS: tuple[str, ...] = ("أبو", "أبي", "أبا")
 NAME_HEADS: tuple[str, ...] = ("عبد", *KUNYA_FORMS)
 
 # ---------------------------------------------------------------------------------------------
+# Letters that transliterations of foreign names write interchangeably (g as غ/ج/ق, t as ت/ط,
+# s as س/ص/ث, z as ز/ذ/ظ): the transliteration key (``arabic.translit_key``) writes each group
+# as its first letter. Used only to match a query word against the gazetteer's names.
+TRANSLIT_CLASSES: tuple[str, ...] = ("جغق", "تط", "سصث", "زذظ")
+
+# ---------------------------------------------------------------------------------------------
 # Words of a question or a request that say nothing about the subject (ما هي …، كيف …، what
 # is …): search neither requires nor scores them (the index keeps them; they are not stop
 # words for the analysis). Arabic and English.
