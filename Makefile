@@ -9,7 +9,7 @@ SHARED ?= ../shared
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help venv run test services stop status lint format demo bench profile
+.PHONY: help venv run test services stop status lint format demo bench profile eval
 
 help:
 	@echo "make run       install, start services, migrate, load demo data, serve on http://$(HOST):$(PORT)"
@@ -19,6 +19,7 @@ help:
 	@echo "make lint      ruff check and format check"
 	@echo "make bench     benchmarks against the raw engine (BENCH_SCALE=N articles)"
 	@echo "make profile   py-spy profiles of ingest and search (after make bench)"
+	@echo "make eval      judged relevance: ctsearch vs the built-in arabic analyzer"
 
 # The virtualenv is rebuilt only when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -56,6 +57,9 @@ bench: services
 
 profile: services
 	@$(PY) bench/profile.py
+
+eval: services
+	@$(PY) bench/relevance_eval.py
 
 lint: venv
 	$(VENV)/bin/ruff check .

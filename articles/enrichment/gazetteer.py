@@ -120,9 +120,19 @@ def compile_tables() -> Gazetteer:
 _expansion_cache: tuple[str, dict[str, tuple[str, ...]]] | None = None
 
 
+#: Marks a transliteration key in the alias table (never the start of a normalised word).
+TRANSLIT_MARK = "\ue002"
+#: A query word is compared by transliteration key only from this many letters on (short words
+#: are ordinary Arabic far too often).
+TRANSLIT_MIN_LETTERS = 4
+
+
 def _alias_table(compiled: Gazetteer) -> dict[str, tuple[str, ...]]:
-    """normalised one-word alias -> every alias of its entity (only unambiguous aliases)."""
+    """normalised one-word alias -> every alias of its entity (only unambiguous aliases); and
+    TRANSLIT_MARK + an alias's transliteration key -> those aliases, tab-joined per entity, for
+    names spelled another way (قوقل for غوغل, واشنطون for واشنطن)."""
     from ..text.arabic import normalize
+    from ..text.translit import translit_key
 
     table: dict[str, tuple[str, ...]] = {}
     for records in (compiled.actors, compiled.venues):
@@ -131,7 +141,32 @@ def _alias_table(compiled: Gazetteer) -> dict[str, tuple[str, ...]]:
             for alias in aliases:
                 if len(alias.split()) == 1:
                     table.setdefault(normalize(alias).lower(), aliases)
+                    if len(normalize(alias)) >= TRANSLIT_MIN_LETTERS:
+                        key = TRANSLIT_MARK + translit_key(alias)
+                        table[key] = (*table.get(key, ()), alias + "\t" + "\t".join(aliases))
     return table
+
+
+def lookup_aliases(table: dict[str, tuple[str, ...]], word: str) -> tuple[str, ...]:
+    """The aliases of the entity a query word names: by its normalised form, without its
+    proclitics, or (a word of TRANSLIT_MIN_LETTERS letters or more) as a one-word alias spelled
+    another way (``arabic.same_transliteration``)."""
+    from ..text.arabic import normalize, strip_proclitics
+    from ..text.translit import same_transliteration, translit_key
+
+    key = normalize(word).lower()
+    bare = strip_proclitics(key)
+    found = table.get(key) or table.get(bare)
+    if found:
+        return found
+    for form in dict.fromkeys((key, bare)):  # a leading ب/ل/و may be the name's own letter
+        if len(form) < TRANSLIT_MIN_LETTERS:
+            continue
+        for candidate in table.get(TRANSLIT_MARK + translit_key(form), ()):
+            alias, *aliases = candidate.split("\t")
+            if same_transliteration(form, alias):
+                return tuple(aliases)
+    return ()
 
 
 def expansions_for(q: str) -> dict[str, tuple[str, ...]]:
@@ -140,7 +175,7 @@ def expansions_for(q: str) -> dict[str, tuple[str, ...]]:
     if not q.strip():
         return {}
     from ..search.language import Not, Word, parse
-    from ..text.arabic import normalize, strip_proclitics
+    from ..text.arabic import normalize
 
     global _expansion_cache
     version_now, compiled = current(max_age=READ_MAX_AGE)
@@ -168,7 +203,7 @@ def expansions_for(q: str) -> dict[str, tuple[str, ...]]:
     found = {}
     for word in words:
         key = normalize(word).lower()
-        aliases = table.get(key) or table.get(strip_proclitics(key))
+        aliases = lookup_aliases(table, word)
         if aliases:
             found[word] = tuple(a for a in aliases if normalize(a).lower() != key)
     return found

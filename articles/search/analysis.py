@@ -19,17 +19,21 @@ corrected by Lucene so highlighting stays right):
   diacritics incl. superscript alef and decomposed hamza marks, tatweel, invisible marks removed;
   أ إ آ ٱ → ا; ؤ ئ → ء (مسؤول = مسئول); ى → ي; ة → ه; Persian ک ی ۀ پ چ ڤ … → Arabic;
   presentation forms (ﻻ, ﺍﻟﺪﻭﻟﺔ, ﷲ) → letters; Arabic-Indic / Persian digits → ASCII, ٫ → ".",
-  thousands separators removed, era letter after a number removed (٢٠١٤م → 2014).
+  thousands separators removed, era letter after a number removed (٢٠١٤م → 2014);
+  compound names written joined are split (عبدالرحمن → عبد الرحمن, أبومحمد → ابو محمد; the
+  mapping's multi-character rules, see ``arabic_lexicon.KUNYA_PARTS``), so the joined and the
+  apart spelling give the same tokens and phrases over them stay exact.
 
 Stemmed field ``ar_stem`` (recall), token filters in order (the engine's filter in brackets):
-  1. lowercase (Latin);
+  1. lowercase (Latin); ``ar_acronym``: U.S. (token "u.s") → us, E.U. → eu (both fields);
   2. ``ar_name`` / ``ar_article_name`` [``ar_protected``]: a protected name, after any
      proclitic stack and with a nisba ending, becomes the bare name, marked final (never
      stripped/stemmed further): للبنان, اللبنانية → لبنان; طالبان stays طالبان;
      بالرقة → الرقة's base;
   3. ``ar_lexical`` [``ar_protected``]: proclitics in front of a protected word whose first
      letter only looks like a proclitic are removed, the word is kept (والوزير → وزير, never زير);
-  4. ``ar_article``: ال / وال / بال / كال / فال / وبال … / لل / ولل removed (≥ 2 letters remain);
+  4. ``ar_article``: ال / وال / بال / كال / فال / وبال … / لل / ولل removed (≥ 2 letters remain,
+     or a digit / Latin letter follows: الـ20 → 20, الـFBI → fbi);
   5. ``ar_clitic_variants`` [``pattern_capture``, original kept]: for a bare و ف ب ل ك (and
      و/ف + ب/ل/ك) the stripped form is emitted *in addition* at the same position, under
      guards: ≥ 4 letters remain and they are not "2–3 letters + suffixes" (ب/ل/ك/ف), ≥ 3 remain
@@ -38,7 +42,11 @@ Stemmed field ``ar_stem`` (recall), token filters in order (the engine's filter 
      colliding with real words;
   6. ``ar_stop``: function words;
   7. ``ar_plurals`` (stemmer_override): broken plurals → stem of the singular (marked final);
-     دولي kept apart from دولة;
+     دولي kept apart from دولة; feminine nouns whose meaning differs from the masculine
+     (مستوطنة، مقاتلة، شرطة، عملية …, ``arabic_lexicon.FEMININE_NOUNS``) keep a stem of their own
+     for all their forms, so مستوطنون never reaches مستوطنات; أبو/أبي/أبا → أبو;
+  7b. ``ar_dual``: the dual of a ة noun becomes the singular (حكومتين → حكومه, then stemmed
+     like حكومة);
   8. Lucene ArabicStemmer suffix rules, in its order (ها ان ات ون ين يه ه ي), as pattern_replace
      filters [one: ``ar_suffix``] that skip final-marked tokens (the engine's ``condition``
      filter is not usable: the analysis painless whitelist is missing on our nodes), then the
@@ -57,7 +65,8 @@ functions keep applying the rules as written, and the tests compare them with th
 Exact field ``ar_exact`` (phrases, precise matching): same characters, no stemming, no stop
 words, the article is KEPT: و/ف/ب/ك before the article are removed and لل becomes ال, so
 «وبالإرهاب», «للإرهاب» index as «الإرهاب» but «إرهاب» stays different from «الإرهاب»; bare
-proclitics get the same additional stripped variant as in the stemmed field. Hence the quoted
+proclitics get the same additional stripped variant as in the stemmed field; an article stack
+before a number or a Latin word is removed (الـ20 → 20). Hence the quoted
 phrase «"تنظيم الدولة"» matches «لتنظيم الدولة» / «وتنظيم الدولة» but not «تنظيم دولي» nor
 «التنظيم الدولي».
 """
@@ -125,7 +134,9 @@ def _build() -> dict:
                 {k: mark + v + mark for k, v in arabic.stemmer_overrides().items()}
             ),
         },
+        "ar_dual": _pr(arabic.DUAL_RULE),
         "ar_suffix": _pr(arabic.ENGINE_SUFFIX_RULE),
+        "ar_acronym": _pr(arabic.ACRONYM_RULE),
         "ar_unmark": _pr(arabic.ENGINE_UNMARK_RULE),
         "ar_x_protected": {
             "type": "stemmer_override",
@@ -141,11 +152,13 @@ def _build() -> dict:
             "tokenizer": "standard",
             "filter": [
                 "lowercase",
+                "ar_acronym",
                 "ar_protected",
                 "ar_article",
                 "ar_clitic_variants",
                 "ar_stop",
                 "ar_plurals",
+                "ar_dual",
                 "ar_suffix",
                 "ar_unmark",
             ],
@@ -156,6 +169,7 @@ def _build() -> dict:
             "tokenizer": "standard",
             "filter": [
                 "lowercase",
+                "ar_acronym",
                 "ar_x_protected",
                 "ar_x_article",
                 "ar_x_lam",

@@ -14,7 +14,7 @@ from datetime import timedelta
 from . import facets
 from .hits import story_copies_aggs
 from .language import And, Node, Not, Or, Phrase, Prefix, Word, parse, prefix_terms
-from .language.normalize import normalize, stopwords, strip_proclitics
+from .language.normalize import normalize, question_words, stopwords, strip_proclitics
 from .request import SearchRequest, validate
 from .rules import (
     BODY_FRAGMENT_SIZE,
@@ -32,6 +32,17 @@ WORD_FIELDS = ("title^3", "title.exact^4", "body", "body.exact^1.5", "byline")
 EXACT_WORD_FIELDS = ("title.exact^4", "body.exact^1.5", "byline.exact")
 PHRASE_FIELDS = ("title.exact^4", "body.exact^1.5", "byline.exact")
 PREFIX_FIELDS = {"title.exact": 4.0, "body.exact": 1.5, "byline.exact": 1.0}
+#: Proximity: the words of a query of plain words near each other (stemmed fields, so any form
+#: counts; stop words are not in them, which is why the slop is generous), as a should clause.
+PROXIMITY_FIELDS = ("title^2", "body")
+PROXIMITY_SLOP = 6
+PROXIMITY_BOOST = 2.0
+#: A stop word typed in a query scores a little (it may be part of a name) but never restricts.
+STOP_WORD_BOOST = 0.2
+#: From this many required words on, a query of plain words asks for all but a quarter of them
+#: (natural questions and long queries: one unusual word must not empty the result list).
+LONG_QUERY_WORDS = 5
+LONG_QUERY_MATCH = "-25%"
 
 
 # ------------------------------------------------------------------------------------------------
@@ -110,6 +121,19 @@ def _is_optional(node: Node) -> bool:
     return isinstance(node, Word) and normalize(node.text) in stopwords()
 
 
+def _is_question_word(node: Node) -> bool:
+    """هل، كيف، ما هي، what …: says how the user asks, not what about; neither required nor
+    scored (unless the query has nothing else)."""
+    return isinstance(node, Word) and normalize(node.text) in question_words()
+
+
+def _proximity(words: list[Word]) -> dict:
+    text = " ".join(w.text for w in words)
+    return _multi_match(
+        text, PROXIMITY_FIELDS, type="phrase", slop=PROXIMITY_SLOP, boost=PROXIMITY_BOOST
+    )
+
+
 def _compile(node: Node, request: SearchRequest) -> dict:
     if isinstance(node, Word):
         return _compile_word(node, request)
@@ -137,13 +161,32 @@ def _compile(node: Node, request: SearchRequest) -> dict:
     if request.exact_only:  # no stemming: every word typed is required as written
         required, optional = positives, []
     else:
-        required = [c for c in positives if not _is_optional(c)]
-        optional = [c for c in positives if _is_optional(c)]
+        content = [c for c in positives if not _is_question_word(c)] or positives
+        required = [c for c in content if not _is_optional(c)]
+        optional = [c for c in content if _is_optional(c)]
         if not required:  # a query of stop words only still has to match them
             required, optional = optional, []
-    bool_: dict = {"must": [_compile(c, request) for c in required] or [{"match_all": {}}]}
-    if optional:
-        bool_["should"] = [_compile(c, request) for c in optional]
+    plain = not request.exact_only and all(isinstance(c, Word) for c in required)
+    should = [
+        {"bool": {"must": [_compile(c, request)], "boost": STOP_WORD_BOOST}} for c in optional
+    ]
+    if plain and len(required) > 1:
+        should.append(_proximity(required))
+    if plain and len(required) >= LONG_QUERY_WORDS:
+        bool_: dict = {
+            "must": [
+                {
+                    "bool": {
+                        "should": [_compile(c, request) for c in required],
+                        "minimum_should_match": LONG_QUERY_MATCH,
+                    }
+                }
+            ]
+        }
+    else:
+        bool_ = {"must": [_compile(c, request) for c in required] or [{"match_all": {}}]}
+    if should:
+        bool_["should"] = should
     if negatives:
         bool_["must_not"] = [_compile(c, request) for c in negatives]
     return {"bool": bool_}

@@ -124,10 +124,54 @@ def _presentation_forms() -> dict[str, str]:
 CHAR_MAP: dict[str, str] = {c: "" for c in _REMOVED}
 CHAR_MAP.update(_REPLACED)
 CHAR_MAP.update(_presentation_forms())
+
+
+def _spellings(word: str) -> set[str]:
+    """Raw spellings of a (hamza-spelled) word that normalise alike: initial alef with or
+    without hamza, final ة/ه, final ى/ي (the ``mapping`` char filter compares raw text)."""
+    out = {word}
+    if word[0] in "اأإآ":
+        out |= {a + word[1:] for a in "اأإ"}
+    for final, alts in (("ة", "ةه"), ("ه", "ةه"), ("ى", "ىي"), ("ي", "ىي")):
+        out |= {w[:-1] + a for w in list(out) if w.endswith(final) for a in alts}
+    return out
+
+
+def _joined_names() -> dict[str, str]:
+    """Joined compound names → the apart form, normalised (see ``arabic_lexicon.KUNYA_PARTS``):
+    عبدالله → عبد الله, أبومحمد → ابو محمد, أبوعبدالرحمن → ابو عبد الرحمن."""
+    out = {"عبدال": "عبد ال"}
+    for head in _spellings("أبو"):
+        out[head + "ال"] = "ابو ال"
+        out[head + "عبدال"] = "ابو عبد ال"
+        for part in lex.KUNYA_PARTS:
+            for spelling in _spellings(part):
+                out[head + spelling] = "ابو " + _base_normalize(part)
+    return out
+
+
 #: Multi-character rules (longest match wins in the ``mapping`` char filter too).
-SEQUENCE_MAP: dict[str, str] = dict(_DECOMPOSED_HAMZA)
+SEQUENCE_MAP: dict[str, str] = {**_DECOMPOSED_HAMZA, **_joined_names()}
 
 _TABLE = {ord(k): v for k, v in CHAR_MAP.items()}
+
+
+def _trie_pattern(keys: list[str]) -> str:
+    """One regex for literal ``keys`` that prefers the longest at each position, as a trie
+    (shared prefixes factored out): an alternation of ~140 words would be tried at every alef."""
+    if keys == [""]:
+        return ""
+    by_first: dict[str, list[str]] = {}
+    for k in keys:
+        if k:
+            by_first.setdefault(k[0], []).append(k[1:])
+    branches = [re.escape(c) + _trie_pattern(sorted(rest)) for c, rest in sorted(by_first.items())]
+    group = "(?:" + "|".join(branches) + ")" if len(branches) > 1 else branches[0]
+    return f"(?:{group})?" if "" in keys else group
+
+
+#: SEQUENCE_MAP in one pass, longest key first at each position (as the mapping filter does).
+_SEQUENCE_RE = re.compile(_trie_pattern(sorted(SEQUENCE_MAP)))
 
 #: Digit-context rules, applied after the character map, as (java/python regex, replacement).
 #: Python's re accepts ``$1``-style groups via the converter below.
@@ -171,7 +215,7 @@ def normalize(text: str) -> str:
     """
     if not text:
         return text
-    text = _DECOMPOSED_RE.sub(lambda m: _DECOMPOSED_HAMZA[m.group(0)], text)
+    text = _SEQUENCE_RE.sub(lambda m: SEQUENCE_MAP[m.group(0)], text)
     text = text.translate(_TABLE)
     for rx, repl in _NUMBER_RES:
         text = rx.sub(repl, text)
@@ -246,9 +290,12 @@ STEM_NAME_RULE = (f"^{STACK_ANY}?({_NAMES_RX}){NAME_ENDINGS}$", FINAL_MARK + "$1
 STEM_ARTICLE_NAME_RULE = (f"^{STACK_ARTICLE}({_ART_NAMES_RX})$", FINAL_MARK + "$1")
 #: proclitics before a protected lexical word are removed, the word (with ending) is kept.
 STEM_LEXICAL_RULE = (f"^{STACK_ANY}(?={_LEX_RX}{LEX_ENDINGS}$)", "")
+#: What the article may stand before to be removed: ≥ 2 letters, or a digit / Latin letter
+#: (الـ20، الـFBI، الـ٢٠: tatweel and Arabic-Indic digits are normalised away before).
+AFTER_ARTICLE = f"(?:{AR}{{2}}|[0-9a-z])"
 #: definite article, possibly after و/ف and ب/ك, or لل: removed when ≥ 2 letters remain.
 STEM_ARTICLE_RULE = (
-    f"^(?!{FINAL_MARK})(?!{PROTECTED_RX}$)(?:[وف]?[بك]?ال|[وف]?لل)(?={AR}{{2}})",
+    f"^(?!{FINAL_MARK})(?!{PROTECTED_RX}$)(?:[وف]?[بك]?ال|[وف]?لل)(?={AFTER_ARTICLE})",
     "",
 )
 #: bare proclitics (و ف ب ل ك, stacked و/ف + ب/ل/ك): emitted as an *extra* token at the same
@@ -269,12 +316,23 @@ SUFFIX_RULES = (
     *((f"^(?!{FINAL_MARK})(.{{2,}}){s}$", "$1") for s in LIGHT_SUFFIXES),
 )
 UNMARK_RULE = (f"^{FINAL_MARK}", "")
+#: Dual of a ة noun → the singular with its ة, before the suffix rules (which then stem it like
+#: the singular): حكومتين → حكومه → حكوم, مدينتان → مدينه. ≥ 3 letters must precede the ت
+#: (بوتين، روتين، ستين stay) and not end in س (باكستان-like -ستان names stay).
+DUAL_RULE = (f"^({AR}{{2,}}[\u0621-\u0632\u0634-\u064a])ت(?:ين|ان)$", "$1ه")
+#: Dotted acronyms (both fields, after lowercasing): U.S. (the tokenizer gives "u.s") → us,
+#: E.U. → eu, U.S.A. → usa; so U.S. / US match. Single Latin letters around dots only.
+ACRONYM_RULE = ("^([a-z])\\.([a-z])(?:\\.([a-z]))?(?:\\.([a-z]))?$", "$1$2$3$4")
 
 # --- exact field -------------------------------------------------------------------------------
 #: proclitics before a name / protected word are removed (the word keeps its ending).
 EXACT_PROTECTED_RULE = (f"^[وف]?[بلك]?(?={PROTECTED_RX}$)", "")
-#: و/ف/ب/ك before the article are removed, the article is kept: وبالإرهاب → الإرهاب.
-EXACT_ARTICLE_RULE = (f"^(?!{PROTECTED_RX}$)(?:[وف][بك]?|[بك])(?=ال{AR}{{2}})", "")
+#: و/ف/ب/ك before the article are removed, the article is kept: وبالإرهاب → الإرهاب; before a
+#: number or a Latin word the whole stack goes (الـ20 → 20, للـFBI → fbi).
+EXACT_ARTICLE_RULE = (
+    f"^(?!{PROTECTED_RX}$)(?:(?:[وف][بك]?|[بك])(?=ال{AR}{{2}})|[وف]?(?:[بك]?ال|لل)(?=[0-9a-z]))",
+    "",
+)
 #: ل + article (لل) becomes the article: للتحالف → التحالف.
 EXACT_LAM_RULE = (f"^(?!{PROTECTED_RX}$)[وف]?لل(?={AR}{{2}})", "ال")
 
@@ -289,11 +347,14 @@ EXACT_LAM_RULE = (f"^(?!{PROTECTED_RX}$)[وف]?لل(?={AR}{{2}})", "ال")
 # ``(?!PROTECTED_RX$)`` look-aheads (a protected token is marked by then, and none of them can
 # match a token that starts with the mark), which were the costly part: a literal alternation of
 # ~130 words tried against every token.
-ENGINE_ARTICLE_RULE = (f"^(?:[وف]?[بك]?ال|[وف]?لل)(?={AR}{{2}})", "")
+ENGINE_ARTICLE_RULE = (f"^(?:[وف]?[بك]?ال|[وف]?لل)(?={AFTER_ARTICLE})", "")
 ENGINE_CLITIC_PATTERN = (
     f"^(?:[وف]?[بل](?={AR}{{4}})|(?:[وف]?ك|ف)(?={AR}{{4}})(?!{_SHORT_STEM})|و(?={AR}{{3}}))"
 )
-ENGINE_X_ARTICLE_RULE = (f"^(?:[وف][بك]?|[بك])(?=ال{AR}{{2}})", "")
+ENGINE_X_ARTICLE_RULE = (
+    f"^(?:(?:[وف][بك]?|[بك])(?=ال{AR}{{2}})|[وف]?(?:[بك]?ال|لل)(?=[0-9a-z]))",
+    "",
+)
 ENGINE_X_LAM_RULE = (f"^[وف]?لل(?={AR}{{2}})", "ال")
 #: SUFFIX_RULES (nine filters) as one: the suffixes the rules strip one after the other, outside
 #: in, read left to right (innermost first), i.e. LIGHT_SUFFIXES reversed, with the extra
@@ -330,6 +391,8 @@ def _compiled():
         "x_protected": c(EXACT_PROTECTED_RULE),
         "x_article": c(EXACT_ARTICLE_RULE),
         "x_lam": c(EXACT_LAM_RULE),
+        "dual": c(DUAL_RULE),
+        "acronym": c(ACRONYM_RULE),
         "stop": frozenset(
             p + normalize(w) for w in lex.STOPWORDS for p in ("", "و", "ف") if len(w) > 1 or not p
         ),
@@ -338,11 +401,17 @@ def _compiled():
 
 
 def _replacement(repl: str):
-    """A java-style replacement ("$1" = group 1) for ``re.sub``: a plain string when it has no
-    group reference (re's fast path), else a function (no template parsing on every call)."""
-    if "$1" not in repl:
+    """A java-style replacement ("$1" = group 1; a group that did not take part gives "") for
+    ``re.sub``: a plain string when it has no group reference (re's fast path), else a function
+    (no template parsing on every call)."""
+    if "$" not in repl:
         return repl
-    return lambda m: repl.replace("$1", m.group(1) or "")
+    parts = re.split(r"\$([0-9])", repl)  # text, group, text, group, ...
+
+    def expand(m: re.Match) -> str:
+        return "".join(p if i % 2 == 0 else (m.group(int(p)) or "") for i, p in enumerate(parts))
+
+    return expand
 
 
 def _apply(rule, token: str) -> str:
@@ -361,11 +430,38 @@ def light_stem(token: str) -> str:
     return token
 
 
+def _feminine_forms(word: str) -> set[str]:
+    """A ة noun's forms that share its stem: ات plural, duals, pronoun forms (normalised)."""
+    base = normalize(word)[:-1]
+    pronouns = ("ه", "ها", "هم", "هما")
+    forms = {base + "ه", base + "ات", base + "تين", base + "تان"}
+    forms |= {base + "ت" + p for p in pronouns} | {base + "ات" + p for p in pronouns}
+    return forms
+
+
+def _singular_stem(word: str) -> str:
+    w = normalize(word)
+    return w if w in _FEMININE else light_stem(w)
+
+
+_FEMININE = frozenset(normalize(w) for w in lex.FEMININE_NOUNS)
+
+
 def _override_table() -> dict[str, str]:
-    """Broken plural (and its suffixed forms) → stem of the singular (marked final)."""
+    """Broken plural (and its suffixed forms) → stem of the singular; feminine nouns with a
+    meaning of their own → their own stem; the cases of أبو → one stem (all marked final)."""
     table: dict[str, str] = {}
+    for word in lex.FEMININE_NOUNS:
+        for form in _feminine_forms(word):
+            table[form] = normalize(word)
+    for form in lex.KUNYA_FORMS:
+        table[normalize(form)] = normalize(lex.KUNYA_FORMS[0])
+    for head in lex.NAME_HEADS:
+        target = table.get(normalize(head), normalize(head))
+        for stack in ("ب", "ل", "ك", "ف", "و", "وب", "ول", "وك", "فب", "فل", "فك"):
+            table[stack + normalize(head)] = target
     for singular, plurals in lex.BROKEN_PLURALS:
-        target = light_stem(normalize(singular))
+        target = _singular_stem(singular)
         for plural in plurals:
             p = normalize(plural)
             forms = {p}
@@ -406,14 +502,14 @@ def strip_proclitics(token: str) -> str:
     removed when the guards allow it (``بنيويورك`` → ``نيويورك``, ``بغداد``/``وزير`` unchanged).
     The index keeps the unstripped form too for bare proclitics; this returns the stripped one.
     """
-    token = _pre_clitic(token.lower())
+    token = _pre_clitic(_apply(_compiled()["acronym"], token.lower()))
     token = _apply(_compiled()["clitic"], token)
     return token.removeprefix(FINAL_MARK)
 
 
 def stem_variants(token: str) -> list[str]:
     """Terms the stemmed field indexes at one position for a normalised token (in order)."""
-    return list(_stem_after_pre_clitic(_pre_clitic(token.lower())))
+    return list(_stem_after_pre_clitic(_pre_clitic(_apply(_compiled()["acronym"], token.lower()))))
 
 
 @lru_cache(maxsize=1 << 16)
@@ -430,7 +526,7 @@ def _stem_after_pre_clitic(token: str) -> tuple[str, ...]:
         if v in c["override"]:
             v = c["override"][v]
         else:
-            v = light_stem(v)
+            v = light_stem(_apply(c["dual"], v))
         v = _apply(c["unmark"], v)
         if v not in out:
             out.append(v)
@@ -440,7 +536,7 @@ def _stem_after_pre_clitic(token: str) -> tuple[str, ...]:
 def exact_variants(token: str) -> list[str]:
     """Terms the exact field indexes at one position for a normalised token (in order)."""
     c = _compiled()
-    token = token.lower()
+    token = _apply(c["acronym"], token.lower())
     for key in ("x_protected", "x_article", "x_lam"):
         token = _apply(c[key], token)
     stripped = _apply(c["clitic"], token)

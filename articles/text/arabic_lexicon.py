@@ -262,6 +262,99 @@ SEPARATE_STEMS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("دولي", ("دولي", "دولية", "دوليين", "دوليون", "دوليان", "دوليتين", "دوليتان", "دوليات")),
 )
 
+# Feminine nouns (ة) whose meaning differs from the masculine form the light stemmer gives them:
+# مستوطنة/مستوطنات (settlement) vs مستوطن/مستوطنون (settler), مقاتلة/مقاتلات (fighter jet) vs
+# مقاتل/مقاتلون (fighter), شرطة (police) vs شرط (condition), عملية (operation) vs عمل (work),
+# بلدية (municipality) vs بلد (country). Each keeps a stem of its own (the normalised singular,
+# with its ه) shared by its ات plural, its duals (تين/تان) and its pronoun forms, so a
+# masculine sound plural (-ون/-ين) never reaches them. Adjectives (nisba إرهابية، أمنية) are not
+# listed: their feminine means the same and must keep matching the masculine. Not قاعدة: its
+# own stem would be al-Qaeda's (القاعدة, see ARTICLE_NAMES).
+FEMININE_NOUNS: tuple[str, ...] = (
+    "مستوطنة",
+    "مقاتلة",
+    "منظمة",
+    "مدرسة",
+    "منطقة",
+    "محكمة",
+    "مؤسسة",
+    "مجموعة",
+    "شرطة",
+    "جماعة",
+    "كتيبة",
+    "عملية",
+    "مدينة",
+    "طائرة",
+    "سيارة",
+    "مسيرة",
+    "خلية",
+    "جامعة",
+    "كلية",
+    "بلدية",
+    "محافظة",
+    "مركبة",
+)
+
+# ---------------------------------------------------------------------------------------------
+# Compound names written joined or apart: عبد الرحمن / عبدالرحمن, أبو محمد / ابومحمد. The
+# character normalisation splits the joined form (so phrases on the apart form match it, word for
+# word): عبد + article always (عبدال… is never anything else); أبو + article, and أبو + one of
+# these name parts (أبو alone starts ordinary words: أبواب، أبوين، أبوة). أبوظبي is split as
+# well: the place is written أبو ظبي as often as joined.
+KUNYA_PARTS: tuple[str, ...] = (
+    "محمد",
+    "أحمد",
+    "بكر",
+    "علي",
+    "عمر",
+    "ظبي",
+    "حمزة",
+    "مصعب",
+    "عبيدة",
+    "حفص",
+    "قتادة",
+    "مازن",
+    "سياف",
+    "يوسف",
+    "خالد",
+    "هريرة",
+    "إبراهيم",
+    "مريم",
+    "طلحة",
+    "أنس",
+    "عمار",
+    "حسن",
+    "حسين",
+    "سليمان",
+    "يحيى",
+    "زيد",
+    "سعيد",
+    "ماريا",
+)
+#: The cases of أبو (nominative, genitive, accusative): one stem in the stemmed field, so
+#: «أبي بكر» and «أبا بكر» find «أبو بكر» (the exact field keeps them apart).
+KUNYA_FORMS: tuple[str, ...] = ("أبو", "أبي", "أبا")
+#: The heads of compound names, which are too short (3 letters) for the generic rules to strip
+#: a ب/ل/ك/ف before them: «لعبد الله», «بأبي بكر» get عبد / أبو in the stemmed field.
+NAME_HEADS: tuple[str, ...] = ("عبد", *KUNYA_FORMS)
+
+# ---------------------------------------------------------------------------------------------
+# Letters that transliterations of foreign names write interchangeably (g as غ/ج/ق, t as ت/ط,
+# s as س/ص/ث, z as ز/ذ/ظ): the transliteration key (``arabic.translit_key``) writes each group
+# as its first letter. Used only to match a query word against the gazetteer's names.
+TRANSLIT_CLASSES: tuple[str, ...] = ("جغق", "تط", "سصث", "زذظ")
+
+# ---------------------------------------------------------------------------------------------
+# Words of a question or a request that say nothing about the subject (ما هي …، كيف …، what
+# is …): search neither requires nor scores them (the index keeps them; they are not stop
+# words for the analysis). Arabic and English.
+QUESTION_WORDS: tuple[str, ...] = (
+    *("هل", "ماذا", "لماذا", "لما", "كيف", "متى", "أين", "كم", "أي", "ما", "من", "هي", "هو"),
+    *("ماهي", "ماهو", "مين", "شو", "وش", "ايش", "اريد", "أبحث", "ابحث", "عن", "حول", "بخصوص"),
+    *("what", "who", "whom", "why", "how", "when", "where", "which", "is", "are", "was"),
+    *("were", "do", "does", "did", "the", "a", "an", "of", "in", "on", "to", "for", "about"),
+)
+
 # ---------------------------------------------------------------------------------------------
 # Function words removed from the stemmed field only (the exact field keeps them for phrases).
 # Normalised on load; forms with a fused و/ف are listed because و is only stripped when at

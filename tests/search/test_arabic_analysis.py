@@ -163,3 +163,131 @@ def test_normalize_matches_char_filters(client, analysis_index):
             },
         )["tokens"]
         assert tokens[0]["token"] == arabic.normalize(s), s
+
+
+# ------------------------------------------------------------------------------------------------
+# Round two (issue 14): compound names, the article before non-Arabic, acronyms, duals, and the
+# over-conflation guard, checked on the engine's own token streams (_analyze).
+# ------------------------------------------------------------------------------------------------
+
+
+def _terms(client, index: str, analyzer: str, text: str) -> list[str]:
+    tokens = client.indices.analyze(index=index, body={"analyzer": analyzer, "text": text})
+    return [t["token"] for t in tokens["tokens"]]
+
+
+@pytest.mark.parametrize(
+    ("joined", "apart"),
+    [
+        ("عبدالرحمن", "عبد الرحمن"),
+        ("عبدالله", "عبد الله"),
+        ("لعبدالله", "لعبد الله"),
+        ("أبومحمد", "أبو محمد"),
+        ("ابوبكر", "أبو بكر"),
+        ("أبوعبدالله", "أبو عبد الله"),
+        ("أبوحمزة", "أبو حمزه"),
+        ("أبوالحسن", "أبو الحسن"),
+        ("أبوظبي", "أبو ظبي"),
+    ],
+)
+@pytest.mark.parametrize("analyzer", [STEMMED_ANALYZER, EXACT_ANALYZER])
+def test_compound_names_joined_equal_apart(client, analysis_index, analyzer, joined, apart):
+    assert _terms(client, analysis_index, analyzer, joined) == _terms(
+        client, analysis_index, analyzer, apart
+    )
+
+
+@pytest.mark.parametrize("word", ["أبواب", "أبوين", "أبوة", "عبدة", "عبده", "معبد"])
+def test_words_that_start_like_compound_names_stay_whole(client, analysis_index, word):
+    assert len(_terms(client, analysis_index, EXACT_ANALYZER, word)) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "bare"),
+    [
+        ("الـ20", "20"),
+        ("الـ٢٠", "20"),
+        ("ال٢٠", "20"),
+        ("للـ20", "20"),
+        ("والـFBI", "fbi"),
+        ("الFBI", "fbi"),
+        ("بالـCIA", "cia"),
+    ],
+)
+@pytest.mark.parametrize("analyzer", [STEMMED_ANALYZER, EXACT_ANALYZER])
+def test_article_before_digits_and_latin_is_dropped(client, analysis_index, analyzer, text, bare):
+    assert _terms(client, analysis_index, analyzer, text) == [bare]
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [("U.S.", "us"), ("US", "us"), ("u.s", "us"), ("E.U.", "eu"), ("U.S.A.", "usa")],
+)
+@pytest.mark.parametrize("analyzer", [STEMMED_ANALYZER, EXACT_ANALYZER])
+def test_dotted_acronyms(client, analysis_index, analyzer, text, term):
+    assert _terms(client, analysis_index, analyzer, text) == [term]
+
+
+def test_decimals_and_hosts_keep_their_dots(client, analysis_index):
+    assert _terms(client, analysis_index, EXACT_ANALYZER, "3.5 isis.com") == ["3.5", "isis.com"]
+
+
+@pytest.mark.parametrize(
+    ("dual", "singular"),
+    [
+        ("حكومتين", "حكومة"),
+        ("الحكومتان", "الحكومة"),
+        ("مدينتان", "مدينة"),
+        ("دولتين", "دولة"),
+        ("ساعتين", "ساعة"),
+        ("عمليتين", "عملية"),
+        ("المنظمتين", "منظمة"),
+        ("وزيرين", "وزير"),
+    ],
+)
+def test_duals_stem_like_the_singular(client, analysis_index, dual, singular):
+    assert _terms(client, analysis_index, STEMMED_ANALYZER, dual) == _terms(
+        client, analysis_index, STEMMED_ANALYZER, singular
+    )
+
+
+#: Pairs the light stemmer used to merge (or that a careless dual / feminine rule would merge)
+#: whose meanings differ: each must keep distinct stems.
+DISTINCT = [
+    ("مستوطنون", "مستوطنات"),
+    ("المستوطنين", "مستوطنة"),
+    ("مقاتلون", "مقاتلات"),
+    ("مقاتلين", "مقاتلة"),
+    ("منظمون", "منظمة"),
+    ("مدرسين", "مدرسة"),
+    ("منطق", "منطقة"),
+    ("شرط", "الشرطة"),
+    ("العمل", "العمليات"),
+    ("عملي", "عملية"),
+    ("بلد", "بلدية"),
+    ("جامع", "جامعة"),
+    ("محافظون", "محافظة"),
+    ("مؤسسين", "مؤسسة"),
+    ("بوتين", "بوه"),
+    ("روتين", "روه"),
+    ("باكستان", "باكسه"),
+    ("القاعدة", "قاعدتين"),
+    ("دولي", "دولتين"),
+]
+
+
+@pytest.mark.parametrize(("a", "b"), DISTINCT)
+def test_unrelated_words_keep_distinct_stems(client, analysis_index, a, b):
+    assert not set(_terms(client, analysis_index, STEMMED_ANALYZER, a)) & set(
+        _terms(client, analysis_index, STEMMED_ANALYZER, b)
+    )
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("مستوطنة", "المستوطنات"), ("مقاتلتين", "مقاتلات"), ("إرهابية", "إرهابيين"), ("أبي", "أبو")],
+)
+def test_related_forms_still_share_a_stem(client, analysis_index, a, b):
+    assert _terms(client, analysis_index, STEMMED_ANALYZER, a) == _terms(
+        client, analysis_index, STEMMED_ANALYZER, b
+    )

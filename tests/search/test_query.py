@@ -243,8 +243,11 @@ def test_prefix_with_punctuation_requires_the_leading_part():
 def test_stop_words_score_but_do_not_restrict():
     body = q("هجوم في بغداد")
     must = [m["multi_match"]["query"] for m in body["bool"]["must"]]
-    should = [m["multi_match"]["query"] for m in body["bool"]["should"]]
-    assert must == ["هجوم", "بغداد"] and should == ["في"]
+    stop, proximity = body["bool"]["should"]
+    assert must == ["هجوم", "بغداد"]
+    assert stop["bool"]["must"][0]["multi_match"]["query"] == "في"
+    assert stop["bool"]["boost"] < 1
+    assert proximity["multi_match"]["query"] == "هجوم بغداد"
     # alone they must match; excluded they are excluded; exact_only requires them
     assert q("في")["multi_match"]["query"] == "في"
     assert q("هجوم -في")["bool"]["must_not"]
@@ -439,7 +442,7 @@ def test_hostile_input_is_text_or_a_clear_error(text):
 
 _DSL_KEYS = {
     "bool", "must", "must_not", "should", "filter", "minimum_should_match", "match_all",
-    "multi_match", "query", "fields", "type", "tie_breaker", "operator", "boost", "prefix",
+    "multi_match", "query", "fields", "type", "tie_breaker", "operator", "boost", "prefix", "slop",
     "value", "title.exact", "body.exact", "byline.exact", "range", "sort_date", "format", "gte",
     "lt", "terms", "actors", "venues", "topics", "source", "language",
 }  # fmt: skip

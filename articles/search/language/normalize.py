@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from articles.text import arabic
+from articles.text import arabic, arabic_lexicon
 
 from ..rules import MIN_PREFIX_LETTERS
 
@@ -34,6 +34,12 @@ def exact_variants(token: str) -> list[str]:
 def stopwords() -> frozenset[str]:
     """Normalised stop words (the stemmed field drops them)."""
     return frozenset(normalize(w) for w in arabic.stopwords())
+
+
+@cache
+def question_words() -> frozenset[str]:
+    """Normalised words of a question (هل، كيف، what …): neither required nor scored."""
+    return frozenset(normalize(w) for w in arabic_lexicon.QUESTION_WORDS)
 
 
 def starts_arabic(text: str) -> bool:
