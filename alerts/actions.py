@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from articles.models import Article
@@ -162,51 +162,51 @@ def pause_alerts(alert_ids: Iterable[int]) -> int:
 
 def record_matches(pairs: Iterable[tuple[int, int]], *, via: str) -> int:
     """Record (alert id, article id) matches that are new and announceable; returns how many
-    rows were added. Announceable: the alert is active, the article visible, collected after
-    the alert began and not published well before it (no floods after a bulk load)."""
-    pairs = set(pairs)
-    if not pairs:
-        return 0
-    alerts = {
-        a.pk: a
-        for a in Alert.objects.filter(pk__in={p[0] for p in pairs}, active=True).only(
-            "pk", "announce_from"
-        )
-    }
-    articles = {
-        a.pk: a
-        for a in Article.objects.filter(pk__in={p[1] for p in pairs}, status=Article.Status.VISIBLE)
-        .exclude(
-            pk__in=BackfilledArticle.objects.filter(article_id__in={p[1] for p in pairs}).values(
-                "article_id"
+    rows were added. Announceable (the rule is the statement's ``where``): the alert is
+    active, the article visible and not back-filled, collected after the alert began and not
+    published well before it (no floods after a bulk load).
+
+    One ``INSERT … SELECT … ON CONFLICT DO NOTHING`` per :data:`LEDGER_CHUNK` pairs, the pairs
+    passed as two arrays: a common-word alert can match most of a batch, and 10,000 of them
+    made millions of pairs, which an ORM object per row (and a query parameter per id) could
+    not carry. The unique (alert, article) key is the guarantee when two recorders race."""
+    ordered = sorted(set(pairs))
+    added = 0
+    for start in range(0, len(ordered), LEDGER_CHUNK):
+        chunk = ordered[start : start + LEDGER_CHUNK]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _RECORD_SQL,
+                {
+                    "alerts": [a for a, _ in chunk],
+                    "articles": [b for _, b in chunk],
+                    "via": via,
+                    "now": timezone.now(),
+                    "grace": PUBLISHED_GRACE,
+                    "visible": Article.Status.VISIBLE,
+                },
             )
-        )
-        .only("pk", "collected_at", "published_at", "story_id")
-    }
-    rows = []
-    for alert_id, article_id in sorted(pairs):
-        alert, article = alerts.get(alert_id), articles.get(article_id)
-        if alert is None or article is None or not announceable(alert, article):
-            continue
-        rows.append(
-            AlertMatch(
-                alert_id=alert_id,
-                article_id=article_id,
-                story_id=article.story_id or article.pk,
-                via=via,
-            )
-        )
-    if not rows:
-        return 0
-    known = set(
-        AlertMatch.objects.filter(
-            alert_id__in={r.alert_id for r in rows}, article_id__in={r.article_id for r in rows}
-        ).values_list("alert_id", "article_id")
-    )
-    rows = [r for r in rows if (r.alert_id, r.article_id) not in known]
-    # The unique (alert, article) key is the guarantee when two recorders race.
-    AlertMatch.objects.bulk_create(rows, ignore_conflicts=True)
-    return len(rows)
+            added += cursor.rowcount
+    return added
+
+
+#: Pairs per ledger statement (two arrays of this many ids: one statement, bounded memory).
+LEDGER_CHUNK = 50_000
+
+_RECORD_SQL = f"""
+insert into {AlertMatch._meta.db_table} (alert_id, article_id, story_id, via, matched_at)
+select p.alert_id, p.article_id, coalesce(ar.story_id, ar.id), %(via)s, %(now)s
+from unnest(%(alerts)s::bigint[], %(articles)s::bigint[]) as p(alert_id, article_id)
+join {Alert._meta.db_table} al on al.id = p.alert_id and al.active
+join {Article._meta.db_table} ar on ar.id = p.article_id and ar.status = %(visible)s
+where ar.collected_at >= al.announce_from
+  and coalesce(ar.published_at, ar.collected_at) >= al.announce_from - %(grace)s
+  and not exists (
+    select 1 from {BackfilledArticle._meta.db_table} b where b.article_id = p.article_id
+  )
+order by p.alert_id, p.article_id
+on conflict (alert_id, article_id) do nothing
+"""
 
 
 def announce_instant_matches(article_ids: Iterable[int]) -> list[int]:
@@ -235,13 +235,6 @@ def mark_backfilled(article_ids: Iterable[int]) -> None:
     BackfilledArticle.objects.bulk_create(
         [BackfilledArticle(article_id=pk) for pk in article_ids], ignore_conflicts=True
     )
-
-
-def announceable(alert: Alert, article: Article) -> bool:
-    if article.collected_at < alert.announce_from:
-        return False
-    published = article.published_at or article.collected_at
-    return published >= alert.announce_from - PUBLISHED_GRACE
 
 
 def advance_watermark(alert_id: int, to: dt.datetime) -> None:

@@ -47,7 +47,7 @@ def percolate_batch(article_ids: Iterable[int]) -> int:
         return 0
     ids = set(article_ids)
     articles = (
-        # Never announceable (actions.announceable): collected before, or published well
+        # Never announceable (actions.record_matches): collected before, or published well
         # before, every active alert. An archive's old articles are not even sent to the engine.
         Article.objects.filter(
             Q(published_at__isnull=True) | Q(published_at__gte=floor - actions.PUBLISHED_GRACE),
@@ -58,7 +58,7 @@ def percolate_batch(article_ids: Iterable[int]) -> int:
         .exclude(pk__in=BackfilledArticle.objects.filter(article_id__in=ids).values("article_id"))
         .defer("raw", "minhash", "event_dates")
         .select_related("source")
-        .prefetch_related("tag_overrides")
+        .prefetch_related("tag_overrides", "source__collections")
     )
     documents = {a.pk: article_document(a) for a in articles}
     if not documents:
