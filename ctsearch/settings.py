@@ -110,8 +110,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 OPENSEARCH_URL = env.str("OPENSEARCH_URL", DEFAULT_OPENSEARCH_URL, required_in_production=True)
 # One node or several, comma-separated (the nodes of a cluster, or a managed service's
-# endpoint): the client spreads requests over them and moves on from one that does not answer.
-OPENSEARCH_HOSTS = [url.strip() for url in OPENSEARCH_URL.split(",") if url.strip()]
+# endpoint): the client (articles.search.client) spreads requests over them and moves on from
+# one that does not answer.
 # Shape of a new articles index (`search_index rebuild` applies a change): one shard and no
 # replica suit one node; a cluster that must survive the loss of a node needs replicas >= 1.
 OPENSEARCH_SHARDS = env.int("OPENSEARCH_SHARDS", 1)

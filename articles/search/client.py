@@ -18,13 +18,18 @@ EngineError = OpenSearchException
 RETRY_ON_STATUS = (502, 503, 504)
 
 
+def engine_hosts() -> list[str]:
+    """The nodes ``settings.OPENSEARCH_URL`` names (comma-separated)."""
+    return [url.strip() for url in settings.OPENSEARCH_URL.split(",") if url.strip()]
+
+
 @cache
 def get_client() -> OpenSearch:
-    """A client for ``settings.OPENSEARCH_HOSTS`` (one local node, a cluster's nodes or an
+    """A client for ``engine_hosts()`` (one local node, a cluster's nodes or an
     external service). A request that cannot connect, times out or meets a node that is going
     away is retried on the next host; a dead host is left aside for a while (the transport's
     connection pool), so a lost node costs one retry, not a failed search."""
-    hosts = settings.OPENSEARCH_HOSTS
+    hosts = engine_hosts()
     return OpenSearch(
         hosts=hosts,
         timeout=settings.OPENSEARCH_TIMEOUT,

@@ -14,9 +14,10 @@ from tests.conftest import REPO
 def _read(**env: str) -> dict:
     code = (
         "import json, django; django.setup(); from django.conf import settings as s; "
-        "from articles.search.client import get_client; from articles.search.index import "
+        "from articles.search.client import engine_hosts, get_client; "
+        "from articles.search.index import "
         "index_body; t = get_client().transport; i = index_body()['settings']['index']; "
-        "print(json.dumps({'hosts': s.OPENSEARCH_HOSTS, 'nodes': len(t.hosts), "
+        "print(json.dumps({'hosts': engine_hosts(), 'nodes': len(t.hosts), "
         "'retries': t.max_retries, 'status': list(t.retry_on_status), "
         "'shards': i['number_of_shards'], 'replicas': i['number_of_replicas']}))"
     )
