@@ -77,7 +77,7 @@ HTTP = urllib3.PoolManager(maxsize=4, timeout=urllib3.Timeout(total=300))
 def engine(method: str, path: str, body: bytes | None = None, content_type="application/json"):
     response = HTTP.request(
         method,
-        settings.OPENSEARCH_URL + path,
+        settings.OPENSEARCH_URL.split(",")[0].strip() + path,
         body=body,
         headers={"Content-Type": content_type},
     )

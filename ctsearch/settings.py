@@ -109,12 +109,21 @@ DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}{TE
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 OPENSEARCH_URL = env.str("OPENSEARCH_URL", DEFAULT_OPENSEARCH_URL, required_in_production=True)
+# One node or several, comma-separated (the nodes of a cluster, or a managed service's
+# endpoint): the client (articles.search.client) spreads requests over them and moves on from
+# one that does not answer.
+# Shape of a new articles index (`search_index rebuild` applies a change): one shard and no
+# replica suit one node; a cluster that must survive the loss of a node needs replicas >= 1.
+OPENSEARCH_SHARDS = env.int("OPENSEARCH_SHARDS", 1)
+OPENSEARCH_REPLICAS = env.int("OPENSEARCH_REPLICAS", 0)
 # Tests use their own indices (and database) on the same services, so a test run never
 # touches demo data.
 OPENSEARCH_INDEX_PREFIX = env.str(
     "OPENSEARCH_INDEX_PREFIX", f"ctsearch_test{TEST_RUN}" if CTSEARCH_ENV == "test" else "ctsearch"
 )
 OPENSEARCH_TIMEOUT = env.int("OPENSEARCH_TIMEOUT", 10)
+# Outbox rows per index transaction (one bulk request): what a failure mid-drain sends again.
+INDEX_DRAIN_BATCH = env.int("INDEX_DRAIN_BATCH", 500)
 
 REDIS_URL = env.str("REDIS_URL", DEFAULT_REDIS_URL, required_in_production=True)
 CELERY_BROKER_URL = REDIS_URL

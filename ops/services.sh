@@ -10,10 +10,14 @@
 # Maven Central (ops/opensearch/pom.xml). Everything they write lives under var/ (git-ignored).
 # The ports are ctsearch's own so nothing else on the machine is disturbed; keep them in step
 # with the defaults in ctsearch/settings.py.
+#
+# CTSEARCH_PG_PORT, CTSEARCH_REDIS_PORT, CTSEARCH_OPENSEARCH_PORT and CTSEARCH_VAR_DIR (where
+# data, logs and pid files go) start a second, disposable set beside the first: the fault tests
+# (tests/faults) kill and restart theirs, never the one `make services` runs.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-VAR="$ROOT/var"
+VAR="${CTSEARCH_VAR_DIR:-$ROOT/var}"
 LOG="$VAR/log"
 RUN="$VAR/run"
 
@@ -26,6 +30,8 @@ PG_DIR="$VAR/postgres"
 PG_DATA="$PG_DIR/data"
 OS_DIR="$VAR/opensearch"
 OS_JAR="$ROOT/ops/opensearch/target/ctsearch-opensearch-node-1.0.jar"
+# The jars are built once per checkout, whatever CTSEARCH_VAR_DIR says (ops/cluster.sh too).
+OS_LIB="$ROOT/var/opensearch/lib"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -51,7 +57,7 @@ apt_install() {
 }
 
 opensearch_install() {
-  local lib="$OS_DIR/lib" stamp="$OS_DIR/lib/.built-from"
+  local lib="$OS_LIB" stamp="$OS_LIB/.built-from"
   local want
   want="$(sha256sum "$ROOT/ops/opensearch/pom.xml" "$ROOT"/ops/opensearch/src/main/java/ctsearch/opensearch/*.java | sha256sum | cut -c1-16)"
   if [ -f "$OS_JAR" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
@@ -176,24 +182,32 @@ redis_stop() {
 
 # ------------------------------------------------------------------------------- opensearch ---
 os_healthy() { curl -fsS -m 2 "http://127.0.0.1:$OPENSEARCH_PORT/_cluster/health?wait_for_status=yellow&timeout=1s" >/dev/null 2>&1; }
-os_pid() { [ -f "$RUN/opensearch.pid" ] && kill -0 "$(cat "$RUN/opensearch.pid")" 2>/dev/null && cat "$RUN/opensearch.pid"; }
+# The node's pid, if it is running (a process killed a moment ago may linger as a zombie).
+os_pid() {
+  local pid
+  pid="$(cat "$RUN/opensearch.pid" 2>/dev/null)" && kill -0 "$pid" 2>/dev/null &&
+    [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" != Z ] && echo "$pid"
+}
 
 opensearch_start() {
   if os_healthy; then say "OpenSearch already running on 127.0.0.1:$OPENSEARCH_PORT"; return; fi
   [ -f "$OS_JAR" ] || die "OpenSearch is not installed (run: ops/services.sh install)"
-  if ! os_pid >/dev/null; then
-    say "starting OpenSearch 2.19 on 127.0.0.1:$OPENSEARCH_PORT"
-    mkdir -p "$OS_DIR/home" "$RUN"
-    # setsid: the node outlives the shell that started it (make returns, the node stays).
-    setsid nohup java -Xms"$OPENSEARCH_HEAP" -Xmx"$OPENSEARCH_HEAP" -XX:+UseG1GC \
-      -Djava.awt.headless=true -Dfile.encoding=UTF-8 -Dlog4j2.formatMsgNoLookups=true \
-      -cp "$OS_JAR:$OS_DIR/lib/*" ctsearch.opensearch.LocalNode "$OS_DIR/home" "$OPENSEARCH_PORT" \
-      >"$LOG/opensearch.log" 2>&1 </dev/null &
-    echo $! >"$RUN/opensearch.pid"
-  fi
+  local started=""
   for _ in $(seq 1 180); do
     os_healthy && { say "OpenSearch is up"; return; }
-    os_pid >/dev/null || { tail -30 "$LOG/opensearch.log" >&2; die "OpenSearch exited (log: var/log/opensearch.log)"; }
+    # Not running (or a node killed a moment ago has finished dying): start one, once.
+    if ! os_pid >/dev/null; then
+      [ -z "$started" ] || { tail -30 "$LOG/opensearch.log" >&2; die "OpenSearch exited (log: $LOG/opensearch.log)"; }
+      say "starting OpenSearch 2.19 on 127.0.0.1:$OPENSEARCH_PORT"
+      mkdir -p "$OS_DIR/home" "$RUN"
+      # setsid: the node outlives the shell that started it (make returns, the node stays).
+      setsid nohup java -Xms"$OPENSEARCH_HEAP" -Xmx"$OPENSEARCH_HEAP" -XX:+UseG1GC \
+        -Djava.awt.headless=true -Dfile.encoding=UTF-8 -Dlog4j2.formatMsgNoLookups=true \
+        -cp "$OS_JAR:$OS_LIB/*" ctsearch.opensearch.LocalNode "$OS_DIR/home" "$OPENSEARCH_PORT" \
+        >"$LOG/opensearch.log" 2>&1 </dev/null &
+      echo $! >"$RUN/opensearch.pid"
+      started=1
+    fi
     sleep 1
   done
   tail -30 "$LOG/opensearch.log" >&2; die "OpenSearch did not become healthy in 180 s"
@@ -216,6 +230,7 @@ status() {
   if os_healthy; then echo "opensearch  up    127.0.0.1:$OPENSEARCH_PORT"; else echo "opensearch  down"; fi
 }
 
+case "${1:-}" in start*) mkdir -p "$LOG" "$RUN" ;; esac
 case "${1:-}" in
   install) install_all ;;
   start) install_all; pg_start; redis_start; opensearch_start ;;

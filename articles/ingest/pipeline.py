@@ -10,14 +10,16 @@ input never stops the others: it becomes a rejection with its reason.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db import DatabaseError, reset_queries
+from django.db import DatabaseError, connection, reset_queries
 
 from .. import actions
 from ..enrichment import gazetteer
@@ -29,8 +31,14 @@ from .limits import MAX_BODY_CHARS, MAX_BYLINE_CHARS, MAX_TITLE_CHARS
 from .readers import read_paths
 from .records import ArticleRecord, Rejection
 
+log = logging.getLogger(__name__)
+
 DEFAULT_SOURCE = "local"
 MAX_URL_LENGTH = 2000
+# The database connection lost mid-batch (a restart, a failover): the batch is tried again on a
+# new connection after each of these pauses (seconds), then reported as not stored and the run
+# goes on with the next batch. Re-running the ingest stores what was missed.
+RECONNECT_DELAYS = (1.0, 2.0, 4.0)
 
 # Progress callback: called with the origin of each input (a file or zip member) once read.
 ProgressCallback = Callable[[str], None]
@@ -142,9 +150,12 @@ class _BatchWriter:
         reset_queries()
         report = self.report
         try:
-            counts = actions.upsert_articles(
-                [row for _, row in batch], enrich=self.enrich, on_created=self.cluster
-            )
+            counts = self._upsert_reconnecting(batch)
+        except _DatabaseUnreachable as error:
+            reason = f"not stored: the database was unreachable ({error}); ingest it again"
+            log.error("a batch of %d record(s) %s", len(batch), reason)
+            report.rejected.extend(Rejection(record.origin, reason) for record, _ in batch)
+            return
         except DatabaseError:
             # The batch rolled back whole. Write the rows one by one so that only the row the
             # database refuses is rejected, with the database's reason. The clustering index
@@ -164,6 +175,40 @@ class _BatchWriter:
         report.created += counts.created
         report.updated += counts.updated
         report.unchanged += counts.unchanged
+
+    def _upsert_reconnecting(self, batch: list[tuple[ArticleRecord, dict]]) -> actions.UpsertCounts:
+        """The batch's upsert; on a lost connection, again on a new one (the transaction rolled
+        back whole, so nothing of the batch was kept). Data errors are the caller's."""
+        for delay in (*RECONNECT_DELAYS, None):
+            try:
+                return actions.upsert_articles(
+                    [row for _, row in batch], enrich=self.enrich, on_created=self.cluster
+                )
+            except DatabaseError as error:
+                if not _connection_lost():
+                    raise
+                reason = str(error).strip().splitlines()[0] if str(error).strip() else "lost"
+                # Django reconnects on the next query only once the broken one is closed.
+                connection.close()
+                # The clustering index saw the rolled-back ids: load it again from the database.
+                self.stories = StoryAssigner()
+                if delay is None:
+                    raise _DatabaseUnreachable(reason) from error
+                log.warning("database connection lost (%s); batch again in %.0f s", reason, delay)
+                time.sleep(delay)
+        raise AssertionError("unreachable")
+
+
+class _DatabaseUnreachable(Exception):
+    pass
+
+
+def _connection_lost() -> bool:
+    """Whether the last database error was the connection itself (not the data)."""
+    try:
+        return connection.connection is None or not connection.is_usable()
+    except Exception:
+        return True
 
 
 def validate(record: ArticleRecord) -> str | None:

@@ -13,14 +13,30 @@ from opensearchpy.exceptions import OpenSearchException
 EngineError = OpenSearchException
 
 
+#: Answers a request is retried on, at the next node: the node is starting, stopping or cannot
+#: reach the cluster manager (a cluster that just lost a node answers 503 until it re-forms).
+RETRY_ON_STATUS = (502, 503, 504)
+
+
+def engine_hosts() -> list[str]:
+    """The nodes ``settings.OPENSEARCH_URL`` names (comma-separated)."""
+    return [url.strip() for url in settings.OPENSEARCH_URL.split(",") if url.strip()]
+
+
 @cache
 def get_client() -> OpenSearch:
-    """A client for ``settings.OPENSEARCH_URL`` (any cluster: local node or external)."""
+    """A client for ``engine_hosts()`` (one local node, a cluster's nodes or an
+    external service). A request that cannot connect, times out or meets a node that is going
+    away is retried on the next host; a dead host is left aside for a while (the transport's
+    connection pool), so a lost node costs one retry, not a failed search."""
+    hosts = engine_hosts()
     return OpenSearch(
-        hosts=[settings.OPENSEARCH_URL],
+        hosts=hosts,
         timeout=settings.OPENSEARCH_TIMEOUT,
-        max_retries=2,
+        # One retry per other node, at least two (a single node that restarts).
+        max_retries=max(2, len(hosts)),
         retry_on_timeout=True,
+        retry_on_status=RETRY_ON_STATUS,
     )
 
 

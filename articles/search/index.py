@@ -53,7 +53,11 @@ def _facet() -> dict:
 REFRESH_INTERVAL = "5s"
 
 
-def index_body(*, shards: int = 1, replicas: int = 0) -> dict:
+def index_body(*, shards: int | None = None, replicas: int | None = None) -> dict:
+    """Settings and mapping of a new index; shards and replicas default to the settings'
+    (``OPENSEARCH_SHARDS``/``OPENSEARCH_REPLICAS``: 1 and 0 for one node)."""
+    shards = settings.OPENSEARCH_SHARDS if shards is None else shards
+    replicas = settings.OPENSEARCH_REPLICAS if replicas is None else replicas
     return {
         "settings": {
             "index": {

@@ -7,6 +7,7 @@ import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from opensearchpy import NotFoundError, RequestError, helpers
@@ -19,7 +20,6 @@ from .index import MAPPING_VERSION, REFRESH_INTERVAL, alias_name, index_body, ne
 
 log = logging.getLogger(__name__)
 
-DRAIN_BATCH = 500
 # Bulk requests carry whole articles; analysis of 500 long Arabic texts takes seconds.
 BULK_TIMEOUT = 120
 BULK_MAX_BYTES = 10 * 1024 * 1024
@@ -88,7 +88,7 @@ def _send(actions: Iterable[dict], *, refresh: bool = False) -> int:
     for ok, item in helpers.streaming_bulk(
         get_client(),
         actions,
-        chunk_size=DRAIN_BATCH,
+        chunk_size=settings.INDEX_DRAIN_BATCH,
         max_chunk_bytes=BULK_MAX_BYTES,
         raise_on_error=False,
         refresh=refresh,
@@ -122,7 +122,9 @@ def drain(*, refresh: bool = False, max_batches: int | None = None) -> DrainRepo
     while max_batches is None or report.batches < max_batches:
         with transaction.atomic():
             changes = list(
-                IndexChange.objects.select_for_update(skip_locked=True).order_by("id")[:DRAIN_BATCH]
+                IndexChange.objects.select_for_update(skip_locked=True).order_by("id")[
+                    : settings.INDEX_DRAIN_BATCH
+                ]
             )
             if not changes:
                 break
@@ -146,10 +148,15 @@ def _announce_batch(article_ids: list[int]) -> None:
 
 
 def rebuild(*, progress=None) -> str:
-    """Build a fresh index from PostgreSQL, swap the alias onto it, then catch up."""
+    """Build a fresh index from PostgreSQL, swap the alias onto it, then catch up.
+
+    Search reads the old index until the swap; a rebuild that dies before it (the engine or
+    this process killed) leaves the alias where it was, and the next rebuild deletes the
+    half-built index it left."""
     client = get_client()
     alias = alias_name()
     started = timezone.now()
+    _delete_abandoned(alias, before=started)
     name = new_index_name()
     body = index_body()
     body["settings"]["index"]["refresh_interval"] = "-1"  # faster bulk; restored below
@@ -166,7 +173,10 @@ def rebuild(*, progress=None) -> str:
         )
         client.indices.refresh(index=name)
     except Exception:
-        client.indices.delete(index=name, ignore_unavailable=True)
+        try:
+            client.indices.delete(index=name, ignore_unavailable=True)
+        except Exception as error:  # the engine is gone: the next rebuild deletes it
+            log.warning("could not delete the unfinished index %s: %s", name, error)
         raise
 
     old = point_alias(alias, name)
@@ -177,6 +187,27 @@ def rebuild(*, progress=None) -> str:
     for index in old:
         client.indices.delete(index=index, ignore_unavailable=True)
     return name
+
+
+def _delete_abandoned(alias: str, *, before: dt.datetime) -> None:
+    """Delete article indices that no alias points to and that were made before this rebuild
+    began: what a rebuild killed half-way left behind. A rebuild running at the same time (made
+    later) keeps its index."""
+    client = get_client()
+    live = set()
+    if client.indices.exists_alias(name=alias):
+        live = set(client.indices.get_alias(name=alias))
+    created = client.indices.get_settings(
+        index=f"{alias}_*", name="index.creation_date", expand_wildcards="all"
+    )
+    cutoff = before.timestamp() * 1000
+    for index, found in created.items():
+        suffix = index.removeprefix(f"{alias}_")
+        if index in live or not (suffix.isdigit() or suffix == "first"):
+            continue
+        if int(found["settings"]["index"]["creation_date"]) < cutoff:
+            log.warning("deleting %s, left unfinished by an earlier rebuild", index)
+            client.indices.delete(index=index, ignore_unavailable=True)
 
 
 def _chunks(iterable: Iterable[int], size: int) -> Iterator[list[int]]:

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError, connection
 from tqdm import tqdm
 
 from articles.actions import InvalidSourceSlug
@@ -81,6 +82,9 @@ class Command(BaseCommand):
         the background sweep sends them when it is back."""
         try:
             sent = indexer.drain(refresh=True).sent
+        except DatabaseError as error:  # lost mid-drain: the outbox rows rolled back, kept
+            connection.close()
+            self.stderr.write(self.style.WARNING(f"not indexed yet (database: {error})"))
         except (EngineError, indexer.IndexingError) as error:
             self.stderr.write(
                 self.style.WARNING(

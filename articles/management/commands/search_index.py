@@ -1,10 +1,10 @@
-"""manage.py search_index rebuild|status|drain: keep OpenSearch in step with PostgreSQL."""
+"""manage.py search_index rebuild|status|drain|check: keep OpenSearch in step with PostgreSQL."""
 
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.search import indexer
+from articles.search import consistency, indexer
 from articles.search.client import EngineError
 
 
@@ -12,11 +12,12 @@ class Command(BaseCommand):
     help = (
         "rebuild: build a new index and swap the alias (search keeps working); "
         "status: articles in PostgreSQL, documents in the index, pending changes; "
-        "drain: send pending changes now."
+        "drain: send pending changes now; "
+        "check: compare every document with PostgreSQL (exits 1 if they disagree)."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("action", choices=["rebuild", "status", "drain"])
+        parser.add_argument("action", choices=["rebuild", "status", "drain", "check"])
 
     def handle(self, *args, action: str, **options):
         try:
@@ -32,6 +33,13 @@ class Command(BaseCommand):
     def do_drain(self) -> None:
         report = indexer.drain(refresh=True)
         self.stdout.write(f"Sent {report.sent} change(s) in {report.batches} batch(es).")
+
+    def do_check(self) -> None:
+        agreement = consistency.check()
+        self.stdout.write(agreement.summary())
+        if not agreement.ok:
+            raise CommandError("the index and PostgreSQL disagree", returncode=1)
+        self.stdout.write(self.style.SUCCESS("the index agrees with PostgreSQL"))
 
     def do_status(self) -> None:
         s = indexer.status()
