@@ -184,6 +184,13 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "ctsearch@localhost")
 # /healthz shows service detail to staff and to a monitor sending "Authorization: Bearer
 # <HEALTHZ_TOKEN>"; everyone else gets {"ok": true|false} (empty: staff only).
 HEALTHZ_TOKEN = env.str("HEALTHZ_TOKEN", "")
+# /readyz counts a Celery worker as alive while its heartbeat (a timestamp it writes to Redis
+# every WORKER_HEARTBEAT_SECONDS, articles/heartbeat.py) is younger than WORKER_HEARTBEAT_MAX_AGE.
+# The key carries the test run's name, so test workers of parallel runs never vouch for each
+# other.
+WORKER_HEARTBEAT_KEY = env.str("WORKER_HEARTBEAT_KEY", f"ctsearch{TEST_RUN}:worker-heartbeats")
+WORKER_HEARTBEAT_SECONDS = env.int("WORKER_HEARTBEAT_SECONDS", 10)
+WORKER_HEARTBEAT_MAX_AGE = env.int("WORKER_HEARTBEAT_MAX_AGE", 3 * WORKER_HEARTBEAT_SECONDS)
 
 # Whether visitors who are not logged in may search (the page and the JSON API).
 ANONYMOUS_SEARCH = env.bool("ANONYMOUS_SEARCH", False)
