@@ -66,6 +66,8 @@ def _write(do) -> JsonResponse | None:
         return error(400, str(problem), field=getattr(problem, "field", "query"))
     except SearchRequestError as problem:
         return error(400, str(problem), field="query")
+    except actions.SavedSearchNameError as problem:
+        return error(400, str(problem), field="name")
     except actions.AlertSettingsError as problem:
         return error(400, str(problem), field="alert")
     except IntegrityError:
@@ -110,7 +112,7 @@ def collection(request: HttpRequest) -> HttpResponse:
     return ok(as_dict(SavedSearch.objects.select_related("alert").get(pk=created[0].pk)), 201)
 
 
-@require_http_methods(["GET", "PATCH", "PUT", "DELETE"])
+@require_http_methods(["GET", "PATCH", "DELETE"])
 @_session
 def item(request: HttpRequest, pk: int) -> HttpResponse:
     saved = SavedSearch.objects.filter(pk=pk, owner=request.user).first()

@@ -74,6 +74,8 @@ def save(request: HttpRequest) -> HttpResponse:
         actions.save_search(request.user, name, request.POST.get("query", ""))
     except SearchRequestError:
         messages.error(request, _("This search cannot be saved: it has an error."))
+    except actions.SavedSearchNameError:
+        messages.error(request, _("A name needs some text and at most 200 characters."))
     except IntegrityError:
         messages.error(request, _("You already have a saved search with this name."))
     else:
@@ -95,6 +97,8 @@ def update(request: HttpRequest, pk: int) -> HttpResponse:
     elif action == "rename":
         try:
             actions.update_search(saved, name=request.POST.get("name", "") or saved.name)
+        except actions.SavedSearchNameError:
+            messages.error(request, _("A name needs some text and at most 200 characters."))
         except IntegrityError:
             messages.error(request, _("You already have a saved search with this name."))
     elif action == "alert":

@@ -58,6 +58,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so that it sees every answer under /api/, errors that the middleware below
+    # produce included (a bad Host header, a CSRF failure), and makes it the documented JSON.
+    "articles.web.api_errors.ApiErrorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files from the application server itself, compressed, with long cache lifetimes.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -71,7 +74,6 @@ MIDDLEWARE = [
     # The audit log's "who": the logged-in user of the request that changed a row.
     "auditlog.middleware.AuditlogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "articles.web.api_errors.ApiErrorsMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lock-out page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -29,6 +29,7 @@ from .rules import (
     MAX_FILTER_VALUES,
     MAX_PAGE,
     MAX_PAGE_SIZE,
+    MAX_QUERY_LENGTH,
     MAX_RESULT_WINDOW,
     SORTS,
     SortOrder,
@@ -259,6 +260,13 @@ def from_params(
     """
     if isinstance(params, str):
         params = _QueryString(params)
+    # The length the contract states is the length sent, before controls and spaces are cut.
+    if any(len(value) > MAX_QUERY_LENGTH for value in params.getlist("q")):
+        raise ParamError(
+            "q",
+            ErrorCode.QUERY_TOO_LONG,
+            f"the search may be at most {MAX_QUERY_LENGTH} characters",
+        )
     sort = _one(params, "sort") or None
     if sort is not None and sort not in SORTS:
         raise ParamError("sort", ErrorCode.UNKNOWN_SORT, f"use {_either(SORTS)}")
