@@ -77,9 +77,21 @@ def iter_json_records(
     syntax error rejects the rest of the stream and keeps what was already yielded. ``name`` is
     the file name used in keys of records without URL.
     """
-    if lines:
-        yield from _iter_lines(stream, origin=origin, name=name)
-        return
+    found = False
+    parts = (
+        _iter_lines(stream, origin=origin, name=name)
+        if lines
+        else _iter_document(stream, origin=origin, name=name)
+    )
+    for found, item in enumerate(parts, start=1):  # noqa: B007 (found is read after the loop)
+        yield item
+    if not found:  # "[]", {"articles": []}, blank lines: a file that says nothing is reported
+        yield Rejection(origin, "no records in this JSON (an empty array, list or file)")
+
+
+def _iter_document(
+    stream: IO[bytes], *, origin: str, name: str
+) -> Iterator[ArticleRecord | Rejection]:
     head = _read_head(stream)
     # No string longer than a record reaches the parser: it would be built whole first.
     stream = StringCap(PrependedStream(head, stream), MAX_RECORD_BYTES)  # type: ignore[assignment]
