@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_http_methods
 
 from articles.search.errors import ParamError, SearchRequestError
+from articles.web.access import SEARCH_PERMISSION
 from articles.web.api import error, ok
 
 from . import actions
@@ -79,6 +80,12 @@ def _session(view):
     def wrapped(request: HttpRequest, *args, **kwargs):
         if not request.user.is_authenticated:
             return error(401, "log in to use saved searches", message_ar="سجّل الدخول")
+        if not request.user.has_perm(SEARCH_PERMISSION):
+            return error(
+                403,
+                "this account may not search (ask for the researcher role)",
+                message_ar="لا يحق لهذا الحساب البحث (اطلب دور الباحث)",
+            )
         return view(request, *args, **kwargs)
 
     wrapped.__name__ = view.__name__

@@ -31,6 +31,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from articles.models import Article, IndexChange, Source
 from articles.search.client import get_client
 from tests.conftest import delete_test_indices, ensure_starter_gazetteer
+from tests.factories import make_researcher
 
 SPEC = Path(__file__).resolve().parents[2] / "docs" / "openapi.yaml"
 LONG = os.environ.get("CTSEARCH_FUZZ") == "long"
@@ -80,10 +81,8 @@ def server(articles, django_db_blocker) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def session(server, django_db_blocker) -> Iterator[requests.Session]:
     """A researcher's session and CSRF token (cookie and header), as the site's own pages send."""
-    from django.contrib.auth import get_user_model
-
     with django_db_blocker.unblock():
-        user = get_user_model().objects.create_user("contract", password="a long pass phrase")
+        user = make_researcher("contract")
         client = Client()
         client.force_login(user)
         token = secrets.token_hex(16)  # an unmasked 32-character secret, as Django accepts

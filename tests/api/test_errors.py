@@ -12,6 +12,7 @@ import yaml
 from django.test import Client
 
 from articles.search.client import get_client
+from tests.factories import make_researcher
 
 pytestmark = pytest.mark.django_db
 
@@ -31,8 +32,8 @@ def documented_error(response, status: int) -> dict:
 
 
 @pytest.fixture
-def user(django_user_model):
-    return django_user_model.objects.create_user("errors", password="a long pass phrase")
+def user():
+    return make_researcher("errors")
 
 
 @pytest.fixture
@@ -59,6 +60,13 @@ def test_401_without_a_session():
     documented_error(Client().get("/api/v1/articles/1"), 401)
     documented_error(Client().get("/api/v1/saved-searches"), 401)
     documented_error(Client().delete("/api/v1/saved-searches/1"), 401)
+
+
+def test_403_for_an_account_without_the_role(django_user_model):
+    client = Client()
+    client.force_login(django_user_model.objects.create_user("no-role"))
+    assert "researcher" in documented_error(client.get("/api/v1/search"), 403)["message"]
+    documented_error(client.get("/api/v1/saved-searches"), 403)
 
 
 def test_403_for_a_write_without_the_csrf_token(user):

@@ -16,6 +16,7 @@ from django.core.management import call_command
 from articles.models import Article, IndexChange
 from articles.search import indexer
 from articles.search.client import get_client
+from tests.factories import make_researcher
 
 REPO = Path(__file__).resolve().parents[2]
 SERVICES = REPO / "ops" / "services.sh"
@@ -55,5 +56,5 @@ def test_engine_stopped_mid_ingest_loses_nothing(seeds_dir, search_index, resear
 
 @pytest.fixture
 def researcher_client(client, django_user_model):
-    client.force_login(django_user_model.objects.create_user("r", password="a long pass phrase"))
+    client.force_login(make_researcher("r"))
     return client
