@@ -26,11 +26,15 @@ PRODUCTION = CTSEARCH_ENV == "production"
 TEST_RUN = os.environ.get("CTSEARCH_TEST_RUN", "") if CTSEARCH_ENV == "test" else ""
 env = Env(production=PRODUCTION)
 
-# Local services started by ops/services.sh; keep these ports in step with that script.
-DEFAULT_DATABASE_URL = "postgres://ctsearch@127.0.0.1:55432/ctsearch"
-DEFAULT_OPENSEARCH_URL = "http://127.0.0.1:59200"
+# Local services started by ops/services.sh, on the ports it reads from the same variables
+# (CTSEARCH_PG_PORT …): a second checkout sets them once for its services and its app alike.
+PG_PORT = env.int("CTSEARCH_PG_PORT", 55432)
+REDIS_PORT = env.int("CTSEARCH_REDIS_PORT", 56379)
+OPENSEARCH_PORT = env.int("CTSEARCH_OPENSEARCH_PORT", 59200)
+DEFAULT_DATABASE_URL = f"postgres://ctsearch@127.0.0.1:{PG_PORT}/ctsearch"
+DEFAULT_OPENSEARCH_URL = f"http://127.0.0.1:{OPENSEARCH_PORT}"
 # Tests use their own Redis database, so a running dev worker never picks up a test's task.
-DEFAULT_REDIS_URL = f"redis://127.0.0.1:56379/{1 if CTSEARCH_ENV == 'test' else 0}"
+DEFAULT_REDIS_URL = f"redis://127.0.0.1:{REDIS_PORT}/{1 if CTSEARCH_ENV == 'test' else 0}"
 
 SECRET_KEY = env.str("SECRET_KEY", "", required_in_production=True) or (
     "" if PRODUCTION else local_secret_key(VAR_DIR)
