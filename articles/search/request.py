@@ -200,11 +200,20 @@ def _clean(value: str) -> str:
     return _CONTROLS.sub("", value).strip()
 
 
-def _one(params: QueryParams, name: str) -> str:
+def _one(params: QueryParams, name: str, *, text: bool = False) -> str:
+    """The parameter's one value. Free text (``q``) loses control characters and surrounding
+    spaces; any other value must be exactly a word of the contract: a control character or a
+    space in ``page=\x172`` or ``all_copies=\x17`` is a 400, not a value read otherwise."""
     values = params.getlist(name)
     if len(values) > 1:
         raise ParamError(name, ErrorCode.REPEATED, f"give {name} once")
-    return _clean(values[0]) if values else ""
+    if not values:
+        return ""
+    if text:
+        return _clean(values[0])
+    if _CONTROLS.search(values[0]) or values[0] != values[0].strip():
+        raise ParamError(name, ErrorCode.UNPRINTABLE, "remove spaces and control characters")
+    return values[0]
 
 
 def _date(params: QueryParams, name: str) -> dt.date | None:
@@ -283,7 +292,7 @@ def from_params(
     exact = _bool(params, "exact")
     expand = _bool(params, "expand", default=True)
     return SearchRequest(
-        q=_one(params, "q"),
+        q=_one(params, "q", text=True),
         filters=filters,
         date_from=date_from,
         date_to=date_to,
