@@ -8,6 +8,7 @@ percolator in step; the sweep repairs whatever a lost signal left behind.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 
 from django.db import IntegrityError, connection, transaction
@@ -32,6 +33,25 @@ from .signals import alert_query_changed, alert_query_removed, instant_matches_r
 
 #: An article published this long before its alert began is old news, even if collected later.
 PUBLISHED_GRACE = dt.timedelta(days=2)
+
+
+class SavedSearchNameError(ValueError):
+    """A saved search's name that cannot be stored (blank once cleaned, or too long)."""
+
+
+# Control characters (NUL above all: PostgreSQL refuses it in text) never belong in a name.
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def clean_name(name: str) -> str:
+    """The name as stored: controls removed, spaces trimmed; raises SavedSearchNameError."""
+    cleaned = _CONTROLS.sub("", name).strip()
+    if not cleaned:
+        raise SavedSearchNameError("name is required")
+    limit = SavedSearch._meta.get_field("name").max_length
+    if len(cleaned) > limit:
+        raise SavedSearchNameError(f"name is longer than {limit} characters")
+    return cleaned
 
 
 class AlertSettingsError(ValueError):
@@ -61,7 +81,7 @@ def save_search(owner, name: str, query: str, *, alert: dict | None = None) -> S
         _check_alert_settings(alert.get("cadence"), alert.get("language"), alert.get("volume"))
     saved = SavedSearch.objects.create(
         owner=owner,
-        name=name.strip(),
+        name=clean_name(name),
         query=queries.canonical(query),
         index_version=MAPPING_VERSION,
     )
@@ -73,7 +93,7 @@ def save_search(owner, name: str, query: str, *, alert: dict | None = None) -> S
 @transaction.atomic
 def update_search(saved: SavedSearch, *, name: str | None = None, query: str | None = None):
     if name is not None:
-        saved.name = name.strip()
+        saved.name = clean_name(name)
     if query is not None:
         saved.query = queries.canonical(query)
         saved.index_version = MAPPING_VERSION

@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_http_methods
 
 from articles.search.errors import ParamError, SearchRequestError
+from articles.web.access import SEARCH_PERMISSION
 from articles.web.api import error, ok
 
 from . import actions
@@ -72,6 +73,8 @@ def _write(do) -> JsonResponse | None:
         return error(400, str(problem), field=getattr(problem, "field", "query"))
     except SearchRequestError as problem:
         return error(400, str(problem), field="query")
+    except actions.SavedSearchNameError as problem:
+        return error(400, str(problem), field="name")
     except actions.AlertSettingsError as problem:
         return error(400, str(problem), field="alert")
     except IntegrityError:
@@ -83,6 +86,12 @@ def _session(view):
     def wrapped(request: HttpRequest, *args, **kwargs):
         if not request.user.is_authenticated:
             return error(401, "log in to use saved searches", message_ar="سجّل الدخول")
+        if not request.user.has_perm(SEARCH_PERMISSION):
+            return error(
+                403,
+                "this account may not search (ask for the researcher role)",
+                message_ar="لا يحق لهذا الحساب البحث (اطلب دور الباحث)",
+            )
         return view(request, *args, **kwargs)
 
     wrapped.__name__ = view.__name__
@@ -116,7 +125,7 @@ def collection(request: HttpRequest) -> HttpResponse:
     return ok(as_dict(SavedSearch.objects.select_related("alert").get(pk=created[0].pk)), 201)
 
 
-@require_http_methods(["GET", "PATCH", "PUT", "DELETE"])
+@require_http_methods(["GET", "PATCH", "DELETE"])
 @_session
 def item(request: HttpRequest, pk: int) -> HttpResponse:
     saved = SavedSearch.objects.filter(pk=pk, owner=request.user).first()

@@ -7,7 +7,6 @@ import datetime as dt
 from urllib.parse import unquote_plus
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from articles.models import Article
 from articles.search.errors import SearchRequestError, SearchUnavailable
+from articles.web.access import researcher_required
 
 from . import actions, tokens
 from .models import Alert, Cadence, EmailLanguage, SavedSearch
@@ -30,7 +30,7 @@ def _my(request: HttpRequest, pk: int) -> SavedSearch:
     return get_object_or_404(SavedSearch, pk=pk, owner=request.user)
 
 
-@login_required
+@researcher_required
 def my_searches(request: HttpRequest) -> HttpResponse:
     searches = list(
         SavedSearch.objects.filter(owner=request.user).select_related("alert").order_by("name")
@@ -52,7 +52,7 @@ def my_searches(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@researcher_required
 def manage_alerts(request: HttpRequest) -> HttpResponse:
     alerts = Alert.objects.filter(saved_search__owner=request.user).select_related("saved_search")
     return render(
@@ -66,7 +66,7 @@ def manage_alerts(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@researcher_required
 @require_POST
 def save(request: HttpRequest) -> HttpResponse:
     name = request.POST.get("name", "").strip() or _("My search")
@@ -74,6 +74,8 @@ def save(request: HttpRequest) -> HttpResponse:
         actions.save_search(request.user, name, request.POST.get("query", ""))
     except SearchRequestError:
         messages.error(request, _("This search cannot be saved: it has an error."))
+    except actions.SavedSearchNameError:
+        messages.error(request, _("A name needs some text and at most 200 characters."))
     except IntegrityError:
         messages.error(request, _("You already have a saved search with this name."))
     else:
@@ -81,7 +83,7 @@ def save(request: HttpRequest) -> HttpResponse:
     return redirect("ui:alerts-searches")
 
 
-@login_required
+@researcher_required
 @require_POST
 def update(request: HttpRequest, pk: int) -> HttpResponse:
     saved = _my(request, pk)
@@ -95,6 +97,8 @@ def update(request: HttpRequest, pk: int) -> HttpResponse:
     elif action == "rename":
         try:
             actions.update_search(saved, name=request.POST.get("name", "") or saved.name)
+        except actions.SavedSearchNameError:
+            messages.error(request, _("A name needs some text and at most 200 characters."))
         except IntegrityError:
             messages.error(request, _("You already have a saved search with this name."))
     elif action == "alert":
@@ -114,7 +118,7 @@ def update(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(back)
 
 
-@login_required
+@researcher_required
 def what_changed(request: HttpRequest, pk: int) -> HttpResponse:
     """Articles matching a saved search collected since a chosen date (default: last visit)."""
     saved = _my(request, pk)
@@ -151,7 +155,7 @@ def what_changed(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@researcher_required
 def open_search(request: HttpRequest, pk: int) -> HttpResponse:
     saved = _my(request, pk)
     actions.mark_visited(saved)

@@ -7,4 +7,4 @@ class ArticlesConfig(AppConfig):
 
     def ready(self) -> None:
         # Connects the receivers that turn the write layer's signals into Celery work.
-        from . import tasks  # noqa: F401
+        from . import heartbeat, tasks  # noqa: F401  (heartbeat: the worker's, for /readyz)

@@ -24,7 +24,7 @@ sys.path.insert(0, str(REPO))
 
 from bench.environment import bench_environment  # noqa: E402
 
-ENV = {**os.environ, **bench_environment(), "PYTHONPATH": str(REPO)}
+ENV = {**os.environ, **bench_environment(os.environ.get("BENCH_DB")), "PYTHONPATH": str(REPO)}
 
 SEARCH_LOOP = """
 import django

@@ -3,8 +3,9 @@
     make bench                      # the whole SaudiNewsNet corpus (31,030 articles)
     BENCH_SCALE=5000 make bench     # fewer; more than the corpus is generated (bench/corpus.py)
 
-The run uses its own database (``ctsearch_bench``, or ``BENCH_DB``), index prefix and Redis
-database, so demo and test data are never touched. It writes bench/results/latest.json, a
+The run uses its own database (``ctsearch_bench_<hash of the checkout's path>``, or
+``BENCH_DB``), index prefix and Redis database, so demo and test data, and another checkout's
+bench, are never touched. It writes bench/results/latest.json, a
 timestamped copy, and prints a short table. Ratios, not absolute times, are the figures to
 compare: these machines are noisy, so each figure is measured against its raw counterpart in
 the same run.
@@ -25,11 +26,11 @@ REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "bench" / "results"
 # BENCH_DB names the database and the index prefix, so that a long run at a large scale can
 # keep its data apart from the default one's.
-BENCH_DB = os.environ.get("BENCH_DB", "ctsearch_bench")
-
 sys.path.insert(0, str(REPO))
 
-from bench.environment import bench_environment  # noqa: E402
+from bench.environment import bench_environment, default_bench_db, ports  # noqa: E402
+
+BENCH_DB = os.environ.get("BENCH_DB") or default_bench_db()
 
 # Isolate the run before Django reads its settings.
 for name, value in bench_environment(BENCH_DB).items():
@@ -40,7 +41,7 @@ def ensure_database() -> None:
     import psycopg
 
     with psycopg.connect(
-        "postgres://ctsearch@127.0.0.1:55432/postgres", autocommit=True
+        f"postgres://ctsearch@127.0.0.1:{ports()[0]}/postgres", autocommit=True
     ) as connection:
         exists = connection.execute(
             "select 1 from pg_database where datname = %s", [BENCH_DB]
@@ -404,13 +405,24 @@ def table(results: dict) -> str:
                     f"{r['matches']} matches",
                 ),
             ]
+    for level in results.get("load", {}).get("levels", []):
+        api, raw = level["api"], level["raw"]
+        rows.append(
+            (
+                f"load, {level['clients']} client(s), gunicorn",
+                f"{api['per_s']} req/s, p50/p95/p99 {api['p50_ms']}/{api['p95_ms']}/"
+                f"{api['p99_ms']} ms, {api['errors']} errors",
+                f"raw {raw['per_s']} req/s, p95 {raw['p95_ms']} ms, {raw['errors']} errors",
+                f"{level['throughput_ratio']:.0%} of raw req/s, p95 {level['p95_ratio']:.2f}×",
+            )
+        )
     width = [max(len(r[c]) for r in rows) for c in range(4)]
     return "\n".join("  ".join(r[c].ljust(width[c]) for c in range(4)) for r in rows)
 
 
 #: What `make bench` measures; BENCH_PARTS=ingest,search picks some (search needs an index
 #: from ingest, in this run or the previous one).
-PARTS = ("ingest", "raw", "postgres", "tagging", "search", "collection", "alerts")
+PARTS = ("ingest", "raw", "postgres", "tagging", "search", "load", "collection", "alerts")
 
 
 def main() -> None:
@@ -451,6 +463,17 @@ def main() -> None:
     if "search" in parts:
         print("search: API vs raw engine …", flush=True)
         results["search"] = bench_search(int(os.environ.get("BENCH_SEARCH_REPEATS", "5")))
+    if "load" in parts:
+        from bench.load import bench_load
+
+        print("load: 1, 8 and 32 clients on gunicorn vs the raw engine …", flush=True)
+        results["load"] = bench_load(
+            list(as_params(QUERIES)),
+            alias_name(),
+            settings.OPENSEARCH_URL,
+            compile_search,
+            compile_story_copies,
+        )
     if "collection" in parts:
         items = int(os.environ.get("BENCH_COLLECTION_ITEMS", "1000"))
         print(f"collection: {items} items from a local feed server vs the same files …")

@@ -26,11 +26,15 @@ PRODUCTION = CTSEARCH_ENV == "production"
 TEST_RUN = os.environ.get("CTSEARCH_TEST_RUN", "") if CTSEARCH_ENV == "test" else ""
 env = Env(production=PRODUCTION)
 
-# Local services started by ops/services.sh; keep these ports in step with that script.
-DEFAULT_DATABASE_URL = "postgres://ctsearch@127.0.0.1:55432/ctsearch"
-DEFAULT_OPENSEARCH_URL = "http://127.0.0.1:59200"
+# Local services started by ops/services.sh, on the ports it reads from the same variables
+# (CTSEARCH_PG_PORT …): a second checkout sets them once for its services and its app alike.
+PG_PORT = env.int("CTSEARCH_PG_PORT", 55432)
+REDIS_PORT = env.int("CTSEARCH_REDIS_PORT", 56379)
+OPENSEARCH_PORT = env.int("CTSEARCH_OPENSEARCH_PORT", 59200)
+DEFAULT_DATABASE_URL = f"postgres://ctsearch@127.0.0.1:{PG_PORT}/ctsearch"
+DEFAULT_OPENSEARCH_URL = f"http://127.0.0.1:{OPENSEARCH_PORT}"
 # Tests use their own Redis database, so a running dev worker never picks up a test's task.
-DEFAULT_REDIS_URL = f"redis://127.0.0.1:56379/{1 if CTSEARCH_ENV == 'test' else 0}"
+DEFAULT_REDIS_URL = f"redis://127.0.0.1:{REDIS_PORT}/{1 if CTSEARCH_ENV == 'test' else 0}"
 
 SECRET_KEY = env.str("SECRET_KEY", "", required_in_production=True) or (
     "" if PRODUCTION else local_secret_key(VAR_DIR)
@@ -58,6 +62,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so that it sees every answer under /api/, errors that the middleware below
+    # produce included (a bad Host header, a CSRF failure), and makes it the documented JSON.
+    "articles.web.api_errors.ApiErrorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files from the application server itself, compressed, with long cache lifetimes.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -71,7 +78,6 @@ MIDDLEWARE = [
     # The audit log's "who": the logged-in user of the request that changed a row.
     "auditlog.middleware.AuditlogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "articles.web.api_errors.ApiErrorsMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lock-out page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -201,6 +207,13 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "ctsearch@localhost")
 # /healthz shows service detail to staff and to a monitor sending "Authorization: Bearer
 # <HEALTHZ_TOKEN>"; everyone else gets {"ok": true|false} (empty: staff only).
 HEALTHZ_TOKEN = env.str("HEALTHZ_TOKEN", "")
+# /readyz counts a Celery worker as alive while its heartbeat (a timestamp it writes to Redis
+# every WORKER_HEARTBEAT_SECONDS, articles/heartbeat.py) is younger than WORKER_HEARTBEAT_MAX_AGE.
+# The key carries the test run's name, so test workers of parallel runs never vouch for each
+# other.
+WORKER_HEARTBEAT_KEY = env.str("WORKER_HEARTBEAT_KEY", f"ctsearch{TEST_RUN}:worker-heartbeats")
+WORKER_HEARTBEAT_SECONDS = env.int("WORKER_HEARTBEAT_SECONDS", 10)
+WORKER_HEARTBEAT_MAX_AGE = env.int("WORKER_HEARTBEAT_MAX_AGE", 3 * WORKER_HEARTBEAT_SECONDS)
 
 # Whether visitors who are not logged in may search (the page and the JSON API).
 ANONYMOUS_SEARCH = env.bool("ANONYMOUS_SEARCH", False)

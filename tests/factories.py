@@ -33,3 +33,28 @@ def make_article(**fields) -> Article:
         "content_hash", content_hash({name: values.get(name) for name in HASHED_FIELDS})
     )
     return Article.objects.create(**values)
+
+
+def with_role(user, role: str = "researcher"):
+    """``user`` in the group of that role (migration 0005's; put back if a transactional test
+    flushed it), so that it may do what the role may."""
+    import importlib
+
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    roles = importlib.import_module("articles.migrations.0005_roles")
+    group, created = Group.objects.get_or_create(name=role)
+    if created or not group.permissions.exists():
+        wanted = roles.CURATOR if role == "curator" else roles.RESEARCHER
+        group.permissions.add(*roles._permissions(apps, wanted))
+    user.groups.add(group)
+    return user
+
+
+def make_researcher(username: str = "researcher", **fields):
+    """A user account with the researcher role: may search, export, save searches and alerts."""
+    from django.contrib.auth import get_user_model
+
+    password = fields.pop("password", "a long pass phrase")
+    return with_role(get_user_model().objects.create_user(username, password=password, **fields))

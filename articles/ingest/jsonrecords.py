@@ -32,6 +32,7 @@ from ijson.common import ObjectBuilder
 
 from articles.text.dates import parse_arabic_date
 
+from .jsonbounds import TOO_LONG, LongLine, StringCap, byte_lines
 from .limits import MAX_JSON_DEPTH, MAX_JSON_VALUES, MAX_RECORD_BYTES
 from .records import ArticleRecord, DateProvenance, Rejection
 from .textpage import date_to_datetime, derive_title
@@ -76,11 +77,24 @@ def iter_json_records(
     syntax error rejects the rest of the stream and keeps what was already yielded. ``name`` is
     the file name used in keys of records without URL.
     """
-    if lines:
-        yield from _iter_lines(stream, origin=origin, name=name)
-        return
+    found = False
+    parts = (
+        _iter_lines(stream, origin=origin, name=name)
+        if lines
+        else _iter_document(stream, origin=origin, name=name)
+    )
+    for found, item in enumerate(parts, start=1):  # noqa: B007 (found is read after the loop)
+        yield item
+    if not found:  # "[]", {"articles": []}, blank lines: a file that says nothing is reported
+        yield Rejection(origin, "no records in this JSON (an empty array, list or file)")
+
+
+def _iter_document(
+    stream: IO[bytes], *, origin: str, name: str
+) -> Iterator[ArticleRecord | Rejection]:
     head = _read_head(stream)
-    stream = PrependedStream(head, stream)
+    # No string longer than a record reaches the parser: it would be built whole first.
+    stream = StringCap(PrependedStream(head, stream), MAX_RECORD_BYTES)  # type: ignore[assignment]
     n = 0
     try:
         # Events without their paths (basic_parse): a path grows with the nesting, and 100,000
@@ -162,8 +176,10 @@ def bounded_values(
             skipped, builder = f"JSON nested more than {max_depth} levels deep", None
         elif not skipped and max_values is not None and count > max_values:
             skipped, builder = f"JSON record with more than {max_values:,} values", None
-        elif not skipped and isinstance(value, str) and len(value) > max_chars:
-            skipped, builder = f"JSON text value longer than {max_chars:,} characters", None
+        elif (
+            not skipped and isinstance(value, str) and (value == TOO_LONG or len(value) > max_chars)
+        ):
+            skipped, builder = f"JSON text value longer than {max_chars:,} bytes", None
         if builder is not None:
             builder.event(event, value)
         if level == base and event != "map_key" and event not in _OPENS:
@@ -197,7 +213,13 @@ def _unwrap(value: Any) -> list[Any]:
 def _iter_lines(
     stream: IO[bytes], *, origin: str, name: str
 ) -> Iterator[ArticleRecord | Rejection]:
-    for n, raw_line in enumerate(_byte_lines(stream), start=1):
+    for n, raw_line in enumerate(byte_lines(stream, MAX_RECORD_BYTES), start=1):
+        if isinstance(raw_line, LongLine):
+            yield Rejection(
+                f"{origin}#{n}",
+                f"JSON line larger than {MAX_RECORD_BYTES:,} bytes ({raw_line.size:,})",
+            )
+            continue
         line = raw_line.strip()
         if n == 1 and line.startswith(b"\xef\xbb\xbf"):
             line = line[3:]
@@ -218,20 +240,6 @@ def _iter_lines(
             continue
         for item in _unwrap(value):
             yield record_from_object(item, origin=f"{origin}#{n}", name=name, n=n)
-
-
-def _byte_lines(stream: IO[bytes], chunk_size: int = 1 << 16) -> Iterator[bytes]:
-    """Lines of any object with ``read()`` (zip members, capped readers), in bounded memory."""
-    pending = b""
-    while True:
-        chunk = stream.read(chunk_size)
-        if not chunk:
-            break
-        pending += chunk
-        *complete, pending = pending.split(b"\n")
-        yield from complete
-    if pending:
-        yield pending
 
 
 def record_from_object(obj: Any, *, origin: str, name: str, n: int) -> ArticleRecord | Rejection:

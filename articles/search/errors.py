@@ -17,6 +17,7 @@ from enum import StrEnum
 class ErrorCode(StrEnum):
     # parameters (ParamError)
     REPEATED = "repeated"  # a single-valued parameter given twice
+    UNPRINTABLE = "unprintable"  # a control character or surrounding space in a keyword value
     BAD_DATE = "bad_date"
     DATE_RANGE = "date_range"  # a date before EARLIEST_DATE or after LATEST_DATE
     NOT_A_NUMBER = "not_a_number"

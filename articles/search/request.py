@@ -18,7 +18,7 @@ from types import MappingProxyType
 from typing import Protocol
 from urllib.parse import parse_qsl, urlencode
 
-from ..text.controls import strip_controls
+from ..text.controls import has_controls, strip_controls
 from .errors import ErrorCode, PageOutOfRange, ParamError, QueryTooComplex, SearchRequestError
 from .facets import FACETS
 from .language import parse
@@ -29,6 +29,7 @@ from .rules import (
     MAX_FILTER_VALUES,
     MAX_PAGE,
     MAX_PAGE_SIZE,
+    MAX_QUERY_LENGTH,
     MAX_RESULT_WINDOW,
     SORTS,
     SortOrder,
@@ -194,11 +195,20 @@ def _clean(value: str) -> str:
     return strip_controls(value).strip()
 
 
-def _one(params: QueryParams, name: str) -> str:
+def _one(params: QueryParams, name: str, *, text: bool = False) -> str:
+    """The parameter's one value. Free text (``q``) loses control characters and surrounding
+    spaces; any other value must be exactly a word of the contract: a control character or a
+    space in ``page=\x172`` or ``all_copies=\x17`` is a 400, not a value read otherwise."""
     values = params.getlist(name)
     if len(values) > 1:
         raise ParamError(name, ErrorCode.REPEATED, f"give {name} once")
-    return _clean(values[0]) if values else ""
+    if not values:
+        return ""
+    if text:
+        return _clean(values[0])
+    if has_controls(values[0]) or values[0] != values[0].strip():
+        raise ParamError(name, ErrorCode.UNPRINTABLE, "remove spaces and control characters")
+    return values[0]
 
 
 def _date(params: QueryParams, name: str) -> dt.date | None:
@@ -254,6 +264,13 @@ def from_params(
     """
     if isinstance(params, str):
         params = _QueryString(params)
+    # The length the contract states is the length sent, before controls and spaces are cut.
+    if any(len(value) > MAX_QUERY_LENGTH for value in params.getlist("q")):
+        raise ParamError(
+            "q",
+            ErrorCode.QUERY_TOO_LONG,
+            f"the search may be at most {MAX_QUERY_LENGTH} characters",
+        )
     sort = _one(params, "sort") or None
     if sort is not None and sort not in SORTS:
         raise ParamError("sort", ErrorCode.UNKNOWN_SORT, f"use {_either(SORTS)}")
@@ -270,7 +287,7 @@ def from_params(
     exact = _bool(params, "exact")
     expand = _bool(params, "expand", default=True)
     return SearchRequest(
-        q=_one(params, "q"),
+        q=_one(params, "q", text=True),
         filters=filters,
         date_from=date_from,
         date_to=date_to,

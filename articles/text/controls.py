@@ -22,3 +22,8 @@ def strip_controls(text: str) -> str:
     if _CONTROL_RX.search(text):
         text = text.translate(_CONTROL)
     return text
+
+
+def has_controls(text: str) -> bool:
+    """Whether ``text`` holds a character :func:`strip_controls` would change."""
+    return "\r" in text or _CONTROL_RX.search(text) is not None

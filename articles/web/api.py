@@ -42,6 +42,12 @@ def search_access(view):
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs):
         if not may_search(request):
+            if request.user.is_authenticated:
+                return error(
+                    403,
+                    "this account may not search (ask for the researcher role)",
+                    message_ar="لا يحق لهذا الحساب البحث (اطلب دور الباحث)",
+                )
             return error(401, "log in to search", message_ar="سجّل الدخول للبحث")
         lang = request.GET.get("lang", "")
         if lang and lang not in dict(settings.LANGUAGES):

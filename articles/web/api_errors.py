@@ -1,6 +1,8 @@
-"""Every answer under /api/ is JSON, errors included: a path no route matches (404) and a
-method a route does not take (405) get the documented ``{"error": {...}}`` body instead of
-Django's HTML pages, whatever the route and whichever app added it."""
+"""Every answer under /api/ is JSON, errors included: a path no route matches (404), a method a
+route does not take (405), a write without its CSRF token (403), a request Django itself refuses
+(400: a bad Host, a body too large) and an unexpected failure (500) get the documented
+``{"error": {...}}`` body instead of Django's HTML pages, whatever the route and whichever app
+added it."""
 
 from __future__ import annotations
 
@@ -11,8 +13,16 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 API_PREFIX = "/api/"
 
 MESSAGES = {
+    400: ("bad request", "طلب غير صالح"),
+    403: (
+        "forbidden: writes need the CSRF token (X-CSRFToken header) of a session",
+        "ممنوع: تحتاج الكتابة إلى رمز CSRF الخاص بالجلسة",
+    ),
     404: ("no such resource", "لا يوجد مورد بهذا العنوان"),
     405: ("method not allowed", "الطريقة غير مسموح بها"),
+    429: ("too many requests", "طلبات كثيرة جدًا"),
+    500: ("internal error", "خطأ داخلي"),
+    503: ("service unavailable", "الخدمة غير متاحة الآن"),
 }
 
 

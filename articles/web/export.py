@@ -29,7 +29,7 @@ from articles.search.facets import FACETS, TAG_FACETS
 from articles.search.request import SearchRequest
 from articles.search.rules import MAX_RESULT_WINDOW
 
-from .access import search_page_access
+from .access import export_access
 from .state import State, parse_request, request_error_message
 
 BOM = "\ufeff"
@@ -160,7 +160,7 @@ def export_response(
 
 
 @require_GET
-@search_page_access
+@export_access
 def export_view(request: HttpRequest, fmt: str) -> HttpResponse:
     search_request, errors, _clean = parse_request(request.GET)
     if errors or search_request is None:

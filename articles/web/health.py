@@ -1,4 +1,6 @@
-"""/healthz: checks of the three services, each reported separately."""
+"""/healthz: checks of the three services, each reported separately. /readyz: the same and a
+live Celery worker (its heartbeat in Redis), so a deployment whose worker is gone (nothing
+indexes, no alert is sent) is not ready although every service answers."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from articles.heartbeat import alive_workers
 from articles.search.client import engine_health
 
 
@@ -39,17 +42,31 @@ def check_redis() -> dict:
         client.close()
 
 
+def check_worker() -> dict:
+    client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2, socket_connect_timeout=2)
+    try:
+        workers = alive_workers(client)
+    finally:
+        client.close()
+    if not workers:
+        raise RuntimeError(
+            f"no Celery worker heartbeat in the last {settings.WORKER_HEARTBEAT_MAX_AGE} s"
+        )
+    return {"workers": workers}
+
+
 CHECKS: dict[str, Callable[[], dict]] = {
     "postgresql": check_postgresql,
     "opensearch": check_opensearch,
     "redis": check_redis,
 }
+READY_CHECKS: dict[str, Callable[[], dict]] = {**CHECKS, "worker": check_worker}
 
 
-def run_checks() -> dict:
+def run_checks(checks: dict[str, Callable[[], dict]] = CHECKS) -> dict:
     """{"ok": bool, "services": {name: {"ok", "latency_ms", ...details or "error"}}}."""
     services = {}
-    for name, check in CHECKS.items():
+    for name, check in checks.items():
         started = time.monotonic()
         try:
             result = {"ok": True, **check()}
@@ -73,7 +90,17 @@ def may_see_detail(request: HttpRequest) -> bool:
 @require_GET
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    report = run_checks()
+    return _answer(request, run_checks())
+
+
+@require_GET
+@never_cache
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Ready to do all its work: the services of /healthz and at least one live worker."""
+    return _answer(request, run_checks(READY_CHECKS))
+
+
+def _answer(request: HttpRequest, report: dict) -> JsonResponse:
     status = 200 if report["ok"] else 503
     if not may_see_detail(request):
         report = {"ok": report["ok"]}

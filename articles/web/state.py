@@ -15,7 +15,13 @@ from django.utils.translation import get_language, gettext
 from articles.enrichment import gazetteer
 from articles.search.errors import ErrorCode, ParamError, SearchRequestError
 from articles.search.request import STATE_PARAMS, SearchRequest, from_params
-from articles.search.rules import EARLIEST_DATE, LATEST_DATE, MAX_PAGE, MAX_PAGE_SIZE
+from articles.search.rules import (
+    EARLIEST_DATE,
+    LATEST_DATE,
+    MAX_PAGE,
+    MAX_PAGE_SIZE,
+    MAX_QUERY_LENGTH,
+)
 
 
 def is_arabic() -> bool:
@@ -99,6 +105,10 @@ def param_message(problem: ParamError) -> str:
     if code in (ErrorCode.NOT_A_NUMBER, ErrorCode.OUT_OF_RANGE) and field == "page_size":
         return gettext("Results per page must be a whole number from 1 to %(max)s.") % {
             "max": MAX_PAGE_SIZE
+        }
+    if code == ErrorCode.QUERY_TOO_LONG:
+        return gettext("The search is too long (at most %(max)s characters).") % {
+            "max": MAX_QUERY_LENGTH
         }
     if code == ErrorCode.NOT_A_BOOLEAN:
         return gettext("Use 1 (on) or 0 (off).")

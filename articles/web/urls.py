@@ -10,6 +10,7 @@ app_name = "articles"
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("api/v1/search", api.search_view, name="api-search"),
     path("api/v1/articles/<int:article_id>", api.article_view, name="api-article"),
 ]

@@ -8,11 +8,11 @@ from django.utils import timezone
 from alerts import actions, matching
 from articles import actions as article_actions
 from articles.search import indexer
-from tests.factories import make_article, make_source
+from tests.factories import make_article, make_source, with_role
 
 
 def make_user(name: str = "researcher", email: str = "researcher@example.org"):
-    return get_user_model().objects.create_user(name, email, "pw-for-tests-1")
+    return with_role(get_user_model().objects.create_user(name, email, "pw-for-tests-1"))
 
 
 def new_article(**fields):

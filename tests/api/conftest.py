@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from articles.models import Article, IndexChange, Source
 from articles.search.client import get_client
 from tests.conftest import delete_test_indices, ensure_starter_gazetteer
+from tests.factories import make_researcher
 
 HOSTILE_BODY = (
     "<script>alert('x')</script> أعلن تنظيم داعش مسؤوليته عن الهجوم، "
@@ -54,6 +55,6 @@ def corpus(django_db_setup, django_db_blocker, seeds_dir, saudinewsnet_dir, tmp_
 
 @pytest.fixture
 def researcher(client, django_user_model):
-    user = django_user_model.objects.create_user("researcher", password="a long pass phrase")
+    user = make_researcher("researcher")
     client.force_login(user)
     return client

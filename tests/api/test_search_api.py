@@ -12,6 +12,7 @@ import yaml
 
 from articles.models import Article
 from articles.search.client import get_client
+from tests.factories import make_researcher
 
 pytestmark = pytest.mark.django_db
 
@@ -238,7 +239,7 @@ def test_undeclared_methods_are_a_json_405_not_a_csrf_403(django_user_model, met
     from django.test import Client
 
     strict = Client(enforce_csrf_checks=True)  # as a browser or script is checked
-    strict.force_login(django_user_model.objects.create_user("m", password="a long pass"))
+    strict.force_login(make_researcher("m"))
     response = getattr(strict, method)(path)
     assert response.status_code == 405
     assert response["Allow"] == "GET"

@@ -16,7 +16,7 @@ from articles.models import Article, Collection, IndexChange, Source, SourceStat
 from articles.search import indexer
 from articles.search.request import SearchRequest
 from articles.search.service import search
-from tests.factories import make_article, make_source
+from tests.factories import make_article, make_researcher, make_source
 
 pytestmark = pytest.mark.django_db
 SPEC = yaml.safe_load((Path(__file__).resolve().parents[2] / "docs" / "openapi.yaml").read_text())
@@ -77,7 +77,7 @@ def test_collection_facet_in_search_and_api(search_index, client, django_user_mo
     facet = search(SearchRequest()).facets["collection"]
     assert facet == [{"key": "gulf", "label": "صحافة الخليج", "count": 1, "selected": False}]
 
-    client.force_login(django_user_model.objects.create_user("r"))
+    client.force_login(make_researcher("r"))
     payload = client.get("/api/v1/search", {"collection": "gulf", "lang": "en"}).json()
     jsonschema.validate(
         payload,

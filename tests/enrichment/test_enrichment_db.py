@@ -11,6 +11,7 @@ from articles.enrichment import gazetteer
 from articles.enrichment.stored import final_tags, retag
 from articles.models import Actor, Article, TagOverride, Topic, Venue
 from articles.tasks import retag_for_entry_task
+from tests.factories import make_researcher
 
 pytestmark = pytest.mark.django_db
 
@@ -82,7 +83,7 @@ def test_gazetteer_edit_retags_affected_articles(seeds_dir, search_index):
 def test_search_collapses_stories_and_expands_aliases(
     seeds_dir, search_index, client, django_user_model
 ):
-    client.force_login(django_user_model.objects.create_user("r", password="a long pass phrase"))
+    client.force_login(make_researcher("r"))
     ingest(seeds_dir, "--source", "seeds")
     collapsed = client.get("/api/v1/search", {"q": "بلمختار"}).json()
     assert collapsed["total"] == 2 and collapsed["total_stories"] == 1

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.factories import make_researcher
+
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "a long pass phrase 42"
@@ -12,7 +14,7 @@ PASSWORD = "a long pass phrase 42"
 
 @pytest.fixture
 def researcher(django_user_model):
-    return django_user_model.objects.create_user("researcher", password=PASSWORD)
+    return make_researcher("researcher", password=PASSWORD)
 
 
 def _login(client, password: str, language: str = "en"):

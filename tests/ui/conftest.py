@@ -21,6 +21,7 @@ from django.test import override_settings
 from articles.models import Article, IndexChange, Source
 from articles.search.client import get_client
 from tests.conftest import ensure_starter_gazetteer
+from tests.factories import make_researcher
 
 UI_PREFIX = "ctsearch_testui"
 DAYS = ("2015-07-21", "2015-07-25", "2015-08-01", "2015-08-06")
@@ -146,8 +147,6 @@ def restored_corpus(corpus_snapshot, transactional_db):
 
 @pytest.fixture
 def researcher(client, django_user_model):
-    user = django_user_model.objects.create_user(
-        "researcher", email="researcher@example.org", password="a long pass phrase"
-    )
+    user = make_researcher("researcher", email="researcher@example.org")
     client.force_login(user)
     return client

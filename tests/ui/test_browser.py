@@ -16,6 +16,7 @@ import pytest
 
 from articles.models import Article
 from tests.browser import assert_accessible, needs_chromium, playwright_api, screenshot
+from tests.factories import make_researcher
 
 expect = playwright_api.expect
 Q = "داعش"
@@ -251,10 +252,9 @@ def test_keyboard_focus_returns_to_the_filter_after_reload(page, live_server):
 
 
 def test_login_is_required_when_anonymous_search_is_off(page, live_server, settings):
-    from django.contrib.auth import get_user_model
 
     settings.ANONYMOUS_SEARCH = False
-    get_user_model().objects.create_user("browser", password="a long pass phrase")
+    make_researcher("browser")
     page.goto(url(live_server))
     assert urlsplit(page.url).path == "/accounts/login/"
     expect(page.locator("html")).to_have_attribute("dir", "rtl")

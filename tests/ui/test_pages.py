@@ -20,6 +20,7 @@ from articles.search.rules import MAX_RESULT_WINDOW
 from articles.templatetags.ctsearch_ui import hijri
 from articles.web.article_page import mark_terms, paragraphs
 from articles.web.export import neutralise
+from tests.factories import make_researcher
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +61,7 @@ def test_anonymous_visitors_are_sent_to_login(client, ui_corpus, settings):
 
 
 def test_login_and_logout(client, ui_corpus, django_user_model):
-    django_user_model.objects.create_user("r2", password="a long pass phrase")
+    make_researcher("r2")
     login = client.get("/accounts/login/?next=/%3Fq%3Dx")
     assert login.status_code == 200
     assert 'dir="rtl"' in login.content.decode()
@@ -450,7 +451,7 @@ def test_hijri_dates_in_both_languages():
 
 @pytest.mark.parametrize("path", ["/export.csv", "/export.json"])
 def test_dates_out_of_the_calendar_are_a_400_not_a_500(client, django_user_model, path):
-    client.force_login(django_user_model.objects.create_user("d", password="a long pass phrase"))
+    client.force_login(make_researcher("d"))
     response = client.get(path, {"q": "داعش", "date_to": "9999-12-31"})
     assert response.status_code == 400
 
@@ -459,7 +460,7 @@ def test_the_page_reports_a_date_out_of_the_calendar_beside_its_field(
     client, django_user_model, search_index
 ):
     # As for every bad parameter, the page says what is wrong and searches without it.
-    client.force_login(django_user_model.objects.create_user("d", password="a long pass phrase"))
+    client.force_login(make_researcher("d"))
     response = client.get("/en/", {"q": "داعش", "date_to": "9999-12-31"})
     assert response.status_code == 200
     assert "Use a date from 1800-01-01 to 2199-12-31." in response.content.decode()
