@@ -18,7 +18,8 @@ from .stack import Stack, run_tag
 def pytest_collection_modifyitems(config, items):
     """The kill-and-restart tests start their own services and wait for restarts: about four
     minutes on a quiet 2-core machine, sixteen on a busy one. `make faults` runs them (and
-    CTSEARCH_FAULTS_TESTS=1 with pytest); `make test` leaves them out."""
+    CTSEARCH_FAULTS_TESTS=1 with pytest); `make test` runs them after the suite, in a session of
+    their own (ops/test.sh), and a plain `pytest` skips them."""
     if os.environ.get("CTSEARCH_FAULTS_TESTS") == "1":
         return
     skip = pytest.mark.skip(reason="services killed and restarted: make faults runs these")
