@@ -23,6 +23,9 @@ corrected by Lucene so highlighting stays right):
   compound names written joined are split (عبدالرحمن → عبد الرحمن, أبومحمد → ابو محمد; the
   mapping's multi-character rules, see ``arabic_lexicon.KUNYA_PARTS``), so the joined and the
   apart spelling give the same tokens and phrases over them stay exact.
+  ``ar_spaced_acronym``: two to four single capital Latin letters separated by one space are
+  joined (U S → US, E U → EU; "Plan A", "A U.S.", lower case untouched; see
+  ``arabic.SPACED_ACRONYM_RULE``), so U S / U.S. / US give one term.
 
 Stemmed field ``ar_stem`` (recall), token filters in order (the engine's filter in brackets):
   1. lowercase (Latin); ``ar_acronym``: U.S. (token "u.s") → us, E.U. → eu (both fields);
@@ -79,7 +82,7 @@ STEMMED_ANALYZER = "ar_stem"
 EXACT_ANALYZER = "ar_exact"
 #: Names of the char filters, in order, for callers that build custom analyzers / normalizers
 #: (use them together: ``ar_chars`` writes "," as ",." and ``ar_num`` puts it right).
-CHAR_FILTERS = ["ar_chars", "ar_num"]
+CHAR_FILTERS = ["ar_chars", "ar_num", "ar_spaced_acronym"]
 
 
 def _esc(text: str) -> str:
@@ -113,6 +116,7 @@ def _build() -> dict:
             "pattern": arabic.ENGINE_NUMBER_RULE[0],
             "replacement": arabic.ENGINE_NUMBER_RULE[1],
         },
+        "ar_spaced_acronym": _pr(arabic.SPACED_ACRONYM_RULE),
     }
 
     mark = arabic.FINAL_MARK

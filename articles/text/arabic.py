@@ -204,14 +204,34 @@ ENGINE_NUMBER_RULE = (
     "$1$2$3",
 )
 
+#: Acronyms written with spaces (before tokenisation, so upper case is still seen): a run of two
+#: to four single capital Latin letters separated by one space is joined, "U S" → "US",
+#: "E U" → "EU", "I S I S" → "ISIS"; the dotted spelling ("U.S." → u.s → us) is a token filter
+#: (``ACRONYM_RULE``). Guards: a letter counts only if nothing alphanumeric touches it and no
+#: ".x" follows it ("A U.S. drone" keeps its "A", "J. K." initials keep their dots), and the run
+#: is maximal (not preceded nor followed by another single capital), so "Plan A" and lists of
+#: five or more letters are left alone; lower case is never joined.
+_ALNUM = "[A-Za-z0-9]"
+_SINGLE = f"[A-Z](?!{_ALNUM})(?!\\.{_ALNUM})"
+#: The leading look-ahead lets the engine skip every position that is not "X Y" at once (the
+#: look-behinds would otherwise be tried at every character of every article).
+SPACED_ACRONYM_RULE = (
+    f"(?=[A-Z] [A-Z])(?<!{_ALNUM})(?<!{_ALNUM}\\.)(?<!(?<!{_ALNUM})[A-Z] )"
+    f"({_SINGLE}) ({_SINGLE})(?: ({_SINGLE}))?(?: ({_SINGLE}))?"
+    f"(?! {_SINGLE})",
+    "$1$2$3$4",
+)
+_SPACED_ACRONYM_RE = re.compile(SPACED_ACRONYM_RULE[0])
+
 
 def normalize(text: str) -> str:
     """The character normalisation of the analyzers, in Python.
 
     Removes diacritics, tatweel and invisible marks; unifies alef / hamza-seat / yeh / teh
     marbuta / Persian letters; expands presentation forms; converts digits to ASCII; removes
-    thousands separators and the era letter after numbers (٢٠١٤م → 2014). Word boundaries and
-    Latin text are untouched (no lowercasing: the analyzers lowercase after tokenisation).
+    thousands separators and the era letter after numbers (٢٠١٤م → 2014); joins acronyms written
+    with spaces ("U S" → "US", ``SPACED_ACRONYM_RULE``). Other word boundaries and Latin text are
+    untouched (no lowercasing: the analyzers lowercase after tokenisation).
     """
     if not text:
         return text
@@ -219,6 +239,8 @@ def normalize(text: str) -> str:
     text = text.translate(_TABLE)
     for rx, repl in _NUMBER_RES:
         text = rx.sub(repl, text)
+    if " " in text:
+        text = _SPACED_ACRONYM_RE.sub(lambda m: "".join(g or "" for g in m.groups()), text)
     return text
 
 

@@ -228,6 +228,62 @@ def test_dotted_acronyms(client, analysis_index, analyzer, text, term):
     assert _terms(client, analysis_index, analyzer, text) == [term]
 
 
+@pytest.mark.parametrize(
+    ("text", "terms"),
+    [
+        ("U S", ["us"]),
+        ("E U", ["eu"]),
+        ("U S A", ["usa"]),
+        ("I S I S", ["isis"]),
+        ("the U S forces", ["the", "us", "forces"]),
+        ("US. E U", ["us", "eu"]),
+    ],
+)
+@pytest.mark.parametrize("analyzer", [STEMMED_ANALYZER, EXACT_ANALYZER])
+def test_spaced_acronyms_join(client, analysis_index, analyzer, text, terms):
+    assert _terms(client, analysis_index, analyzer, text) == terms
+
+
+@pytest.mark.parametrize(
+    ("text", "terms"),
+    [
+        ("Plan A", ["plan", "a"]),
+        ("a b", ["a", "b"]),
+        ("A U.S. drone", ["a", "us", "drone"]),
+        ("J. K. Rowling", ["j", "k", "rowling"]),
+        ("A B C D E", ["a", "b", "c", "d", "e"]),
+        ("U  S", ["u", "s"]),
+    ],
+)
+def test_spaced_acronyms_do_not_over_join(client, analysis_index, text, terms):
+    assert _terms(client, analysis_index, EXACT_ANALYZER, text) == terms
+
+
+def test_spaced_acronyms_python_equals_engine(client, analysis_index):
+    samples = [
+        "U S",
+        "E U و U S A",
+        "Plan A",
+        "Plan A B",
+        "A U.S. drone",
+        "J. K. Rowling",
+        "A B C D E",
+        "a b",
+        "U S.",
+        "NATO U S, E U",
+        "5 U S 6",
+        "x U Sy",
+        "قوات U S في",
+        "U S A B C",
+    ]
+    for s in samples:
+        tokens = client.indices.analyze(
+            index=analysis_index,
+            body={"char_filter": CHAR_FILTERS, "tokenizer": "keyword", "text": s},
+        )["tokens"]
+        assert tokens[0]["token"] == arabic.normalize(s), s
+
+
 def test_decimals_and_hosts_keep_their_dots(client, analysis_index):
     assert _terms(client, analysis_index, EXACT_ANALYZER, "3.5 isis.com") == ["3.5", "isis.com"]
 
