@@ -11,10 +11,11 @@ by ctsearch's own compiler (``compile_text``: the query the search page sends, w
 expansions or filters) and run on both indices, so the two columns differ by the analysis only.
 
 Judgments (``bench/eval/judgments.tsv``: query id, article URL, grade 0/1/2) were made by
-reading the title and the opening of every article in the pool (the top 10 of each system at
-the time); an article nobody judged counts as not relevant. Reports nDCG@10 (gain = grade) and
-MRR@10 (first article of grade ≥ 1) per system, and the share of each top 10 that was judged
-(a low share means the figures are a lower bound: ``--pool`` lists what is left to judge).
+reading the title and the opening of every article in the pool (the top 20 of each system at
+the time: the top 10 first, then the next 10, noted "pool 20"); an article nobody judged counts
+as not relevant. Reports nDCG@10 (gain = grade) and MRR@10 (first article of grade ≥ 1) per
+system, and the share of each top 10 that was judged (a low share means the figures are a lower
+bound: ``--pool`` lists what is left to judge).
 
 The indices (``ctsearch_bench_eval_*``, named after a hash of the mapping and the document
 count) are kept between runs and rebuilt only when the analysis or N changes.
@@ -45,6 +46,8 @@ CORPUS = "/work/shared/corpora/saudinewsnet/*.zip"
 EVAL_DIR = ROOT / "bench" / "eval"
 PREFIX = "ctsearch_bench_eval_"
 K = 10
+#: Pool depth per system (``--pool``), as the issue asks: the top 20 of each.
+POOL_DEPTH = 20
 BATCH = 500
 
 
@@ -77,8 +80,14 @@ def load_articles(every: int) -> list[dict]:
     return docs
 
 
+def _body() -> dict:
+    """ctsearch's index body on one shard, no replica (scores do not depend on the settings, and
+    the script runs without Django's settings)."""
+    return index_body(shards=1, replicas=0)
+
+
 def builtin_body() -> dict:
-    body = copy.deepcopy(index_body())
+    body = copy.deepcopy(_body())
     body["settings"].pop("analysis")
     for field in ("title", "body", "byline"):
         spec = body["mappings"]["properties"][field]
@@ -222,14 +231,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--url", default=os.environ.get("OPENSEARCH_URL", "http://127.0.0.1:59200"))
     ap.add_argument("--every", type=int, default=int(os.environ.get("EVAL_EVERY", "5")))
     ap.add_argument("--pool", help="write the unjudged pool to this file instead of scoring")
-    ap.add_argument("--depth", type=int, default=K, help="pool depth per system (--pool)")
+    ap.add_argument("--depth", type=int, default=POOL_DEPTH, help="pool depth per system (--pool)")
     args = ap.parse_args(argv)
 
     client = OpenSearch(hosts=[args.url], timeout=120)
     docs = load_articles(args.every)
     print(f"{len(docs)} articles", flush=True)
     systems = {
-        "ctsearch": ensure_index(client, "ours", index_body(), docs),
+        "ctsearch": ensure_index(client, "ours", _body(), docs),
         "builtin": ensure_index(client, "builtin", builtin_body(), docs),
     }
     queries = load_queries()

@@ -1,6 +1,6 @@
 """The words the venue and name rules look for around a mention.
 
-Every list is a set of *base forms*: each word normalised (``articles.text.arabic.normalize``,
+Every list is a set of *base forms*: each word normalised (``articles.text.arabic_chars.normalize``,
 lower-cased) and also without its proclitics, so that a rule compares
 ``Gazetteer.base(token)`` (a token's normalised form without proclitics) with it.
 """
@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from articles.text.arabic import normalize, strip_proclitics
+from articles.text.arabic import strip_proclitics
+from articles.text.arabic_chars import normalize
 
 
 def _bases(words: Iterable[str]) -> frozenset[str]:

@@ -131,7 +131,7 @@ def _alias_table(compiled: Gazetteer) -> dict[str, tuple[str, ...]]:
     """normalised one-word alias -> every alias of its entity (only unambiguous aliases); and
     TRANSLIT_MARK + an alias's transliteration key -> those aliases, tab-joined per entity, for
     names spelled another way (قوقل for غوغل, واشنطون for واشنطن)."""
-    from ..text.arabic import normalize
+    from ..text.arabic_chars import normalize
     from ..text.translit import translit_key
 
     table: dict[str, tuple[str, ...]] = {}
@@ -151,7 +151,8 @@ def lookup_aliases(table: dict[str, tuple[str, ...]], word: str) -> tuple[str, .
     """The aliases of the entity a query word names: by its normalised form, without its
     proclitics, or (a word of TRANSLIT_MIN_LETTERS letters or more) as a one-word alias spelled
     another way (``arabic.same_transliteration``)."""
-    from ..text.arabic import normalize, strip_proclitics
+    from ..text.arabic import strip_proclitics
+    from ..text.arabic_chars import normalize
     from ..text.translit import same_transliteration, translit_key
 
     key = normalize(word).lower()
@@ -175,7 +176,7 @@ def expansions_for(q: str) -> dict[str, tuple[str, ...]]:
     if not q.strip():
         return {}
     from ..search.language import Not, Word, parse
-    from ..text.arabic import normalize
+    from ..text.arabic_chars import normalize
 
     global _expansion_cache
     version_now, compiled = current(max_age=READ_MAX_AGE)

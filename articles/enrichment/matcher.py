@@ -21,7 +21,8 @@ from typing import Any
 
 import ahocorasick
 
-from articles.text.arabic import PROTECTED_RX, exact_variants, normalize, strip_proclitics
+from articles.text.arabic import PROTECTED_RX, exact_variants, strip_proclitics
+from articles.text.arabic_chars import normalize
 
 from .entries import as_record
 from .tokens import (

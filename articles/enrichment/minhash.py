@@ -1,9 +1,9 @@
 """MinHash signatures of article texts: the comparable fingerprint behind story clustering.
 
 1. ``shingles(text)``: word ``SHINGLE_N``-grams over the tokens of
-   ``articles.text.arabic.normalize(text)`` (lowercased, punctuation dropped), so spelling variants
-   that the search layer already treats as equal (أ/ا, ة/ه, digits, tashkeel) do not count as
-   edits.
+   ``articles.text.arabic_chars.normalize(text)`` (lowercased, punctuation dropped), so spelling
+   variants that the search layer already treats as equal (أ/ا, ة/ه, digits, tashkeel) do not
+   count as edits.
 2. ``signature(text)``: a ``NUM_PERM``-value MinHash (datasketch, scheme ``affine32``, seed
    ``SEED``), stored as ``4 * NUM_PERM`` bytes (``signature_to_bytes``; bytea in PostgreSQL).
    The values are exactly ``datasketch.MinHash.hashvalues``, so ``as_minhash(sig)`` gives a
@@ -28,7 +28,7 @@ import numpy as np
 if TYPE_CHECKING:
     from datasketch import LeanMinHash, MinHash
 
-from articles.text.arabic import normalize
+from articles.text.arabic_chars import normalize
 
 #: Words per shingle. 5-grams: a shared 5-word sequence is rare between unrelated news
 #: articles even in formulaic Saudi/agency prose («خادم الحرمين الشريفين الملك سلمان» is one
@@ -52,7 +52,7 @@ _TOKEN = re.compile(r"[^\W_]+")
 
 
 def tokens(text: str) -> list[str]:
-    """Word tokens of the normalised text (``articles.text.arabic.normalize``), lowercased."""
+    """Word tokens of the normalised text (``articles.text.arabic_chars.normalize``), lowercased."""
     if not text:
         return []
     return _TOKEN.findall(normalize(text).lower())

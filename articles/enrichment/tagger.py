@@ -14,7 +14,7 @@ diacritics: a hit on «بنيويورك» spans the whole token).
 
 Steps
 -----
-Every token is normalised with ``articles.text.arabic.normalize`` (the search index's
+Every token is normalised with ``articles.text.arabic_chars.normalize`` (the search index's
 normalisation), lower-cased and mapped to the gazetteer's vocabulary, proclitics tried off
 (``tokens``, ``matcher``); one Aho-Corasick pass finds every alias, the longest match wins among
 overlapping names (``matcher``); names are resolved, ambiguous ones only with support

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from articles.text.arabic import normalize
+from articles.text.arabic_chars import normalize
 
 WORD = r"[\w\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED\u0640\u200c\u200d]+"
 #: word tokens, and separators: hard (sentence / line) and soft (comma, colon, dash-less)

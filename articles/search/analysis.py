@@ -8,8 +8,9 @@ Intended mapping::
 
 Only bundled modules are used (analysis-common: mapping / pattern_replace char filters,
 pattern_replace, pattern_capture, stop, stemmer_override token filters). The character
-normalisation and every regular expression come from :mod:`articles.text.arabic`, which applies the
-same rules in Python (``normalize``, ``strip_proclitics``, ``stem_variants``, ``exact_variants``),
+normalisation comes from :mod:`articles.text.arabic_chars` and every token rule from
+:mod:`articles.text.arabic`, which apply the same rules in Python (``normalize``;
+``strip_proclitics``, ``stem_variants``, ``exact_variants``),
 so what the index does can be reproduced in tagging / dedup and is unit-tested against the engine.
 
 Design (see also the module docstring of :mod:`articles.text.arabic_lexicon`)
@@ -23,6 +24,9 @@ corrected by Lucene so highlighting stays right):
   compound names written joined are split (عبدالرحمن → عبد الرحمن, أبومحمد → ابو محمد; the
   mapping's multi-character rules, see ``arabic_lexicon.KUNYA_PARTS``), so the joined and the
   apart spelling give the same tokens and phrases over them stay exact.
+  ``ar_spaced_acronym``: two to four single capital Latin letters separated by one space are
+  joined (U S → US, E U → EU; "Plan A", "A U.S.", lower case untouched; see
+  ``arabic_chars.SPACED_ACRONYM_RULE``), so U S / U.S. / US give one term.
 
 Stemmed field ``ar_stem`` (recall), token filters in order (the engine's filter in brackets):
   1. lowercase (Latin); ``ar_acronym``: U.S. (token "u.s") → us, E.U. → eu (both fields);
@@ -73,13 +77,13 @@ phrase «"تنظيم الدولة"» matches «لتنظيم الدولة» / «�
 
 from __future__ import annotations
 
-from articles.text import arabic
+from articles.text import arabic, arabic_chars
 
 STEMMED_ANALYZER = "ar_stem"
 EXACT_ANALYZER = "ar_exact"
 #: Names of the char filters, in order, for callers that build custom analyzers / normalizers
 #: (use them together: ``ar_chars`` writes "," as ",." and ``ar_num`` puts it right).
-CHAR_FILTERS = ["ar_chars", "ar_num"]
+CHAR_FILTERS = ["ar_chars", "ar_num", "ar_spaced_acronym"]
 
 
 def _esc(text: str) -> str:
@@ -88,7 +92,7 @@ def _esc(text: str) -> str:
 
 
 def _mapping_rules() -> list[str]:
-    rules = {**arabic.CHAR_MAP, **arabic.SEQUENCE_MAP, **arabic.ENGINE_NUMBER_MAP}
+    rules = {**arabic_chars.CHAR_MAP, **arabic_chars.SEQUENCE_MAP, **arabic_chars.ENGINE_NUMBER_MAP}
     return [f"{_esc(k)} => {_esc(v)}" for k, v in sorted(rules.items())]
 
 
@@ -110,9 +114,10 @@ def _build() -> dict:
         "ar_chars": {"type": "mapping", "mappings": _mapping_rules()},
         "ar_num": {
             "type": "pattern_replace",
-            "pattern": arabic.ENGINE_NUMBER_RULE[0],
-            "replacement": arabic.ENGINE_NUMBER_RULE[1],
+            "pattern": arabic_chars.ENGINE_NUMBER_RULE[0],
+            "replacement": arabic_chars.ENGINE_NUMBER_RULE[1],
         },
+        "ar_spaced_acronym": _pr(arabic_chars.SPACED_ACRONYM_RULE),
     }
 
     mark = arabic.FINAL_MARK

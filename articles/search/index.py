@@ -16,7 +16,7 @@ from .facets import TAG_FACETS
 from .rules import MAX_RESULT_WINDOW
 
 # Bump when the mapping or analysis changes incompatibly; `search_index rebuild` applies it.
-MAPPING_VERSION = 7
+MAPPING_VERSION = 8
 
 
 def alias_name() -> str:

@@ -1,12 +1,13 @@
-"""Arabic text normalisation shared by ingestion, tagging and search.
+"""Arabic token-level rules shared by tagging and search: proclitics, names, stemming.
 
 Kept free of Django and OpenSearch so that every layer (and the analyzers' tests) can use it.
 
-This module is the single source of truth for the character normalisation and the proclitic
-rules: ``articles.search.analysis`` builds the OpenSearch ``mapping`` / ``pattern_replace``
-filters from the tables and regular expressions defined here, and the Python functions below
-apply exactly the same rules, so ``normalize(text)`` equals what the analyzers see before
-tokenisation and ``stem_variants(token)`` equals what the stemmed field indexes for a token.
+This module is the single source of truth for the proclitic, name and stemming rules:
+``articles.search.analysis`` builds the OpenSearch token filters from the regular expressions and
+tables defined here, and the Python functions below apply exactly the same rules, so
+``stem_variants(token)`` equals what the stemmed field indexes for a token and
+``exact_variants(token)`` what the exact field does. Tokens are expected to be normalised by
+:func:`articles.text.arabic_chars.normalize` (the character level, before tokenisation).
 
 Regular expressions are written in the common subset of Python ``re`` and ``java.util.regex``
 (look-ahead/behind, explicit character classes only) because the same strings go to the engine.
@@ -15,212 +16,10 @@ Regular expressions are written in the common subset of Python ``re`` and ``java
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 
 from articles.text import arabic_lexicon as lex
-
-# Arabic-Indic (U+0660–U+0669) and Persian/Urdu (U+06F0–U+06F9) digits to ASCII.
-_DIGITS = {ord(c): str(i) for i, c in enumerate("٠١٢٣٤٥٦٧٨٩")}
-_DIGITS.update({ord(c): str(i) for i, c in enumerate("۰۱۲۳۴۵۶۷۸۹")})
-
-
-def to_western_digits(text: str) -> str:
-    """Replace Arabic-Indic and Persian digits with ASCII digits; nothing else changes."""
-    return text.translate(_DIGITS)
-
-
-# ------------------------------------------------------------------------------------------------
-# Character normalisation
-# ------------------------------------------------------------------------------------------------
-
-#: Removed: tashkeel and Quranic marks (incl. superscript alef U+0670 and the combining hamza /
-#: madda U+0653–U+0655 of decomposed text), tatweel, and invisible format characters (RLM, LRM,
-#: ALM, ZWNJ, ZWJ, ZWSP, soft hyphen, BOM, bidi embeddings / isolates, word joiner).
-_REMOVED = (
-    [chr(c) for c in range(0x0610, 0x061B)]  # Quranic honorifics / small letters
-    + [chr(c) for c in range(0x064B, 0x0660)]  # fathatan .. wavy hamza below (tashkeel)
-    + ["\u0670"]  # superscript (dagger) alef
-    + [chr(c) for c in range(0x06D6, 0x06EE) if c not in (0x06E5, 0x06E6)]  # Quranic marks
-    + ["\u0640"]  # tatweel
-    + ["\u00ad", "\u061c", "\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\u2060", "\ufeff"]
-    + [chr(c) for c in range(0x202A, 0x202F)]  # LRE RLE PDF LRO RLO
-    + [chr(c) for c in range(0x2066, 0x206A)]  # LRI RLI FSI PDI
-)
-
-#: Single-character replacements (before presentation forms are added).
-_REPLACED = {
-    # alef forms → bare alef
-    "أ": "ا",
-    "إ": "ا",
-    "آ": "ا",
-    "ٱ": "ا",  # alef wasla
-    "ٲ": "ا",
-    "ٳ": "ا",
-    "ٵ": "ا",
-    # hamza seats → hamza: مسؤول / مسئول, شؤون / شئون, هيئة all agree
-    "ؤ": "ء",
-    "ئ": "ء",
-    "ٶ": "ء",
-    "ٸ": "ء",
-    # alef maqsura, taa marbuta
-    "ى": "ي",
-    "ة": "ه",
-    # Persian / Urdu / Kurdish letters
-    "ی": "ي",  # Farsi yeh U+06CC
-    "ې": "ي",
-    "ۍ": "ي",
-    "ے": "ي",
-    "ک": "ك",  # keheh U+06A9
-    "ڪ": "ك",
-    "گ": "ك",
-    "ۀ": "ه",  # heh with yeh above U+06C0
-    "ہ": "ه",
-    "ھ": "ه",
-    "ە": "ه",
-    "ۃ": "ه",
-    "پ": "ب",
-    "چ": "ج",
-    "ژ": "ز",
-    "ڤ": "ف",  # veh, used for V in names (ڤيينا)
-    "ڨ": "ق",
-    # punctuation / numbers
-    "٫": ".",  # Arabic decimal separator: ١٫٤ = 1.4
-    "٬": "",  # Arabic thousands separator: ١٬٠٠٠ = 1000
-    "٪": "%",
-    **{chr(k): v for k, v in _DIGITS.items()},
-}
-
-#: Letter + combining hamza above → the precomposed hamza letter (then normalised to ء).
-_DECOMPOSED_HAMZA = {"و\u0654": "ء", "ي\u0654": "ء", "ى\u0654": "ء"}
-
-_BASE_TABLE: dict[int, str] = {ord(c): "" for c in _REMOVED}
-_BASE_TABLE.update({ord(k): v for k, v in _REPLACED.items()})
-_DECOMPOSED_RE = re.compile("|".join(_DECOMPOSED_HAMZA))
-
-
-def _base_normalize(text: str) -> str:
-    text = _DECOMPOSED_RE.sub(lambda m: _DECOMPOSED_HAMZA[m.group(0)], text)
-    return text.translate(_BASE_TABLE)
-
-
-def _presentation_forms() -> dict[str, str]:
-    """Arabic presentation forms A (U+FB50–U+FDFF) and B (U+FE70–U+FEFF) → normalised letters
-    (NFKC compatibility decomposition, then the base normalisation). ﻻ → لا, ﷲ → الله."""
-    out: dict[str, str] = {}
-    for cp in [*range(0xFB50, 0xFE00), *range(0xFE70, 0xFF00)]:
-        ch = chr(cp)
-        if unicodedata.category(ch) == "Cn":
-            continue
-        value = _base_normalize(unicodedata.normalize("NFKC", ch))
-        if value.strip() == "":
-            value = ""
-        if value != ch:
-            out[ch] = value
-    return out
-
-
-#: Every single-character rule of the normalisation (what the ``mapping`` char filter gets).
-CHAR_MAP: dict[str, str] = {c: "" for c in _REMOVED}
-CHAR_MAP.update(_REPLACED)
-CHAR_MAP.update(_presentation_forms())
-
-
-def _spellings(word: str) -> set[str]:
-    """Raw spellings of a (hamza-spelled) word that normalise alike: initial alef with or
-    without hamza, final ة/ه, final ى/ي (the ``mapping`` char filter compares raw text)."""
-    out = {word}
-    if word[0] in "اأإآ":
-        out |= {a + word[1:] for a in "اأإ"}
-    for final, alts in (("ة", "ةه"), ("ه", "ةه"), ("ى", "ىي"), ("ي", "ىي")):
-        out |= {w[:-1] + a for w in list(out) if w.endswith(final) for a in alts}
-    return out
-
-
-def _joined_names() -> dict[str, str]:
-    """Joined compound names → the apart form, normalised (see ``arabic_lexicon.KUNYA_PARTS``):
-    عبدالله → عبد الله, أبومحمد → ابو محمد, أبوعبدالرحمن → ابو عبد الرحمن."""
-    out = {"عبدال": "عبد ال"}
-    for head in _spellings("أبو"):
-        out[head + "ال"] = "ابو ال"
-        out[head + "عبدال"] = "ابو عبد ال"
-        for part in lex.KUNYA_PARTS:
-            for spelling in _spellings(part):
-                out[head + spelling] = "ابو " + _base_normalize(part)
-    return out
-
-
-#: Multi-character rules (longest match wins in the ``mapping`` char filter too).
-SEQUENCE_MAP: dict[str, str] = {**_DECOMPOSED_HAMZA, **_joined_names()}
-
-_TABLE = {ord(k): v for k, v in CHAR_MAP.items()}
-
-
-def _trie_pattern(keys: list[str]) -> str:
-    """One regex for literal ``keys`` that prefers the longest at each position, as a trie
-    (shared prefixes factored out): an alternation of ~140 words would be tried at every alef."""
-    if keys == [""]:
-        return ""
-    by_first: dict[str, list[str]] = {}
-    for k in keys:
-        if k:
-            by_first.setdefault(k[0], []).append(k[1:])
-    branches = [re.escape(c) + _trie_pattern(sorted(rest)) for c, rest in sorted(by_first.items())]
-    group = "(?:" + "|".join(branches) + ")" if len(branches) > 1 else branches[0]
-    return f"(?:{group})?" if "" in keys else group
-
-
-#: SEQUENCE_MAP in one pass, longest key first at each position (as the mapping filter does).
-_SEQUENCE_RE = re.compile(_trie_pattern(sorted(SEQUENCE_MAP)))
-
-#: Digit-context rules, applied after the character map, as (java/python regex, replacement).
-#: Python's re accepts ``$1``-style groups via the converter below.
-NUMBER_RULES: tuple[tuple[str, str], ...] = (
-    # 1,000,000 → 1000000 (the Arabic ٬ is already removed by the character map)
-    ("(?<=[0-9]),(?=[0-9]{3}(?![0-9]))", ""),
-    # 1,5 (comma as decimal separator) → 1.5, like ١٫٥
-    ("(?<=[0-9]),(?=[0-9])", "."),
-    # ٢٠١٤م / 2014 م / ١٤٣٥هـ → 2014 / 1435 (era suffix after a number)
-    ("([0-9]) ?[مه](?![\u0621-\u064a0-9])", "$1"),
-)
-_NUMBER_RES = [(re.compile(p), r.replace("$1", r"\1")) for p, r in NUMBER_RULES]
-
-#: NUMBER_RULES in one pass for the engine (each pattern_replace char filter is a full copy of the
-#: text): the character map first writes every "," as ",." so that the decimal rule can take its
-#: "." from the text; then one regex, replacement "$1$2$3", does, in order of the alternatives:
-#: thousands separator → "", decimal comma → ".", any other "," stays "," (the "." is dropped),
-#: era letter after a number → the number. The three rules never decide differently in one pass
-#: than one after the other (none of them creates or removes the context another one tests); the
-#: equivalence with ``normalize`` is checked exhaustively in tests. The leading look-ahead lets
-#: the engine skip every position that is neither a comma nor a digit at once.
-ENGINE_NUMBER_MAP = {",": ",."}
-ENGINE_NUMBER_RULE = (
-    "(?=[,0-9])(?:"
-    ",(?<=[0-9],)\\.(?=[0-9]{3}(?![0-9]))"
-    "|,(?<=[0-9],)(\\.)(?=[0-9])"
-    "|(,)\\."
-    "|([0-9]) ?[مه](?![\u0621-\u064a0-9])"
-    ")",
-    "$1$2$3",
-)
-
-
-def normalize(text: str) -> str:
-    """The character normalisation of the analyzers, in Python.
-
-    Removes diacritics, tatweel and invisible marks; unifies alef / hamza-seat / yeh / teh
-    marbuta / Persian letters; expands presentation forms; converts digits to ASCII; removes
-    thousands separators and the era letter after numbers (٢٠١٤م → 2014). Word boundaries and
-    Latin text are untouched (no lowercasing: the analyzers lowercase after tokenisation).
-    """
-    if not text:
-        return text
-    text = _SEQUENCE_RE.sub(lambda m: SEQUENCE_MAP[m.group(0)], text)
-    text = text.translate(_TABLE)
-    for rx, repl in _NUMBER_RES:
-        text = rx.sub(repl, text)
-    return text
-
+from articles.text.arabic_chars import normalize
 
 # ------------------------------------------------------------------------------------------------
 # Proclitics, names and stemming (token level; tokens are expected to be normalised)

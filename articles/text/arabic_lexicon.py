@@ -1,9 +1,11 @@
-"""Curated Arabic word lists behind ``articles.text.arabic``: its proclitic guards (which search
+"""Curated Arabic word lists behind ``articles.text.arabic`` (and the compound names of
+``articles.text.arabic_chars``): its proclitic guards (which search
 and the tagger both rely on) and the tables the index analysis (``articles.search.analysis``) is
 generated from.
 
 Plain data only: no imports, no Django. Words are written in ordinary spelling (hamza, ة, ى ...);
-``articles.text.arabic`` normalises them exactly like the analyzers do, so keep them readable.
+``articles.text.arabic`` normalises them (``arabic_chars.normalize``) exactly like the analyzers
+do, so keep them readable.
 
 Sources / reasoning
 -------------------

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from .arabic import to_western_digits
+from .arabic_chars import to_western_digits
 
 _FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "،": ","})
 

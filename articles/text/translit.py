@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from articles.text import arabic_lexicon as lex
-from articles.text.arabic import normalize
+from articles.text.arabic_chars import normalize
 
 _TRANSLIT = {ord(c): group[0] for group in lex.TRANSLIT_CLASSES for c in group[1:]}
 _LONG_VOWELS = re.compile("(?<=.)[اوي]|ء")

@@ -27,7 +27,7 @@ from articles.search.language import query_words
 from articles.search.related import highlight_article, more_like_this
 from articles.search.request import is_true
 from articles.search.rules import MARK_CLOSE, MARK_OPEN
-from articles.text import arabic
+from articles.text import arabic, arabic_chars
 
 from .access import search_page_access
 from .article_detail import TAG_FIELDS, article_tags, story_copies, visible_article
@@ -44,7 +44,7 @@ def _query_words(q: str) -> set[str]:
     except SearchRequestError:
         return set()
     forms: set[str] = set()
-    for word in _WORD.findall(arabic.normalize(" ".join(words))):
+    for word in _WORD.findall(arabic_chars.normalize(" ".join(words))):
         forms.update(arabic.stem_variants(word))
     return {f for f in forms if f}
 
@@ -56,7 +56,7 @@ def mark_terms(text: str, q: str) -> str:
         return html.escape(text)
     out, pos = [], 0
     for match in _WORD.finditer(text):
-        forms = set(arabic.stem_variants(arabic.normalize(match.group(0))))
+        forms = set(arabic.stem_variants(arabic_chars.normalize(match.group(0))))
         if forms & wanted:
             out.append(html.escape(text[pos : match.start()]))
             out.append(f"{MARK_OPEN}{html.escape(match.group(0))}{MARK_CLOSE}")

@@ -9,7 +9,7 @@ import pytest
 
 from articles.enrichment import starter
 from articles.enrichment.gazetteer import _alias_table, lookup_aliases
-from articles.text.arabic import normalize
+from articles.text.arabic_chars import normalize
 from articles.text.translit import same_transliteration
 
 SPELLED_OTHERWISE = [

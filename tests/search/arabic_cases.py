@@ -939,6 +939,22 @@ CASES: list[Case] = [
         "E.U. / EU",
     ),
     Case(
+        "acronym-spaced",
+        "U S",
+        "match",
+        ("U.S. forces left the base", "US forces left the base", "U S forces left the base"),
+        ("u s forces", "Plan U", "S forces"),
+        "U S / U.S. / US",
+    ),
+    Case(
+        "acronym-spaced-eu",
+        "EU",
+        "match",
+        ("E U sanctions on the group", "E.U. sanctions"),
+        ("E U A sanctions", "Plan E"),
+        "E U / EU",
+    ),
+    Case(
         "acronym-phrase",
         "U.S. forces",
         "phrase",

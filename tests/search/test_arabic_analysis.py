@@ -20,7 +20,7 @@ from articles.search.analysis import (
     EXACT_ANALYZER,
     STEMMED_ANALYZER,
 )
-from articles.text import arabic
+from articles.text import arabic, arabic_chars
 from bench.analysis_eval import (
     INDEX_PREFIX,
     comparison_table,
@@ -92,7 +92,7 @@ def _vocabulary() -> list[str]:
         "للرقة بالبصرة وكتائب عملياتهم قواته أسلحتها هجماتهم الدوليين مسئوليات"
     )
     for t in texts:
-        words.update(re.findall("[\u0621-\u064a]+", arabic.normalize(t)))
+        words.update(re.findall("[\u0621-\u064a]+", arabic_chars.normalize(t)))
     # protected words behind proclitic stacks and with endings (the engine looks these up in
     # stemmer_override tables built from the rules): a rotating sample of stacks and endings
     stacks = ["", *arabic.STACKS_ANY]
@@ -162,7 +162,7 @@ def test_normalize_matches_char_filters(client, analysis_index):
                 "text": s,
             },
         )["tokens"]
-        assert tokens[0]["token"] == arabic.normalize(s), s
+        assert tokens[0]["token"] == arabic_chars.normalize(s), s
 
 
 # ------------------------------------------------------------------------------------------------
@@ -226,6 +226,62 @@ def test_article_before_digits_and_latin_is_dropped(client, analysis_index, anal
 @pytest.mark.parametrize("analyzer", [STEMMED_ANALYZER, EXACT_ANALYZER])
 def test_dotted_acronyms(client, analysis_index, analyzer, text, term):
     assert _terms(client, analysis_index, analyzer, text) == [term]
+
+
+@pytest.mark.parametrize(
+    ("text", "terms"),
+    [
+        ("U S", ["us"]),
+        ("E U", ["eu"]),
+        ("U S A", ["usa"]),
+        ("I S I S", ["isis"]),
+        ("the U S forces", ["the", "us", "forces"]),
+        ("US. E U", ["us", "eu"]),
+    ],
+)
+@pytest.mark.parametrize("analyzer", [STEMMED_ANALYZER, EXACT_ANALYZER])
+def test_spaced_acronyms_join(client, analysis_index, analyzer, text, terms):
+    assert _terms(client, analysis_index, analyzer, text) == terms
+
+
+@pytest.mark.parametrize(
+    ("text", "terms"),
+    [
+        ("Plan A", ["plan", "a"]),
+        ("a b", ["a", "b"]),
+        ("A U.S. drone", ["a", "us", "drone"]),
+        ("J. K. Rowling", ["j", "k", "rowling"]),
+        ("A B C D E", ["a", "b", "c", "d", "e"]),
+        ("U  S", ["u", "s"]),
+    ],
+)
+def test_spaced_acronyms_do_not_over_join(client, analysis_index, text, terms):
+    assert _terms(client, analysis_index, EXACT_ANALYZER, text) == terms
+
+
+def test_spaced_acronyms_python_equals_engine(client, analysis_index):
+    samples = [
+        "U S",
+        "E U و U S A",
+        "Plan A",
+        "Plan A B",
+        "A U.S. drone",
+        "J. K. Rowling",
+        "A B C D E",
+        "a b",
+        "U S.",
+        "NATO U S, E U",
+        "5 U S 6",
+        "x U Sy",
+        "قوات U S في",
+        "U S A B C",
+    ]
+    for s in samples:
+        tokens = client.indices.analyze(
+            index=analysis_index,
+            body={"char_filter": CHAR_FILTERS, "tokenizer": "keyword", "text": s},
+        )["tokens"]
+        assert tokens[0]["token"] == arabic_chars.normalize(s), s
 
 
 def test_decimals_and_hosts_keep_their_dots(client, analysis_index):

@@ -7,11 +7,10 @@ import pytest
 from articles.text.arabic import (
     exact_variants,
     light_stem,
-    normalize,
     stem_variants,
     strip_proclitics,
-    to_western_digits,
 )
+from articles.text.arabic_chars import normalize, to_western_digits
 
 
 def test_to_western_digits_unchanged_behaviour():
@@ -245,19 +244,19 @@ def test_engine_number_rule_equals_number_rules():
     import itertools
     import re
 
-    from articles.text import arabic
+    from articles.text import arabic_chars
 
-    pattern, replacement = arabic.ENGINE_NUMBER_RULE
+    pattern, replacement = arabic_chars.ENGINE_NUMBER_RULE
     assert replacement == "$1$2$3"
     rx = re.compile(pattern)
 
     def engine(text: str) -> str:
-        for k, v in arabic.ENGINE_NUMBER_MAP.items():
+        for k, v in arabic_chars.ENGINE_NUMBER_MAP.items():
             text = text.replace(k, v)
         return rx.sub(lambda m: "".join(g or "" for g in m.groups()), text)
 
     def rules(text: str) -> str:
-        for p, r in arabic.NUMBER_RULES:
+        for p, r in arabic_chars.NUMBER_RULES:
             text = re.sub(p, r.replace("$1", r"\1"), text)
         return text
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from articles.text import arabic, arabic_lexicon
+from articles.text import arabic, arabic_chars, arabic_lexicon
 
 from ..rules import MIN_PREFIX_LETTERS
 
@@ -18,7 +18,7 @@ _ARABIC_LETTER = re.compile("[\u0621-\u064a]")
 
 def normalize(text: str) -> str:
     """The analyzers' character normalisation (alef/hamza/yeh/teh marbuta, diacritics), lowered."""
-    return arabic.normalize(text).lower()
+    return arabic_chars.normalize(text).lower()
 
 
 def strip_proclitics(word: str) -> str:
