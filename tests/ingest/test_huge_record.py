@@ -1,14 +1,12 @@
 """One 200 MB JSON record, in an array and as a JSON Lines line: rejected with its reason while
 the records around it are stored, and never built in memory. The files are generated here
 (never committed) and the ingest command's peak RSS is read from that one child process's
-resource usage (``os.wait4``): a bound on memory, not a timing."""
+own high-water mark (tests/ingest/peak.py): a bound on memory, not a timing."""
 
 from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +14,7 @@ from django.db import connection
 
 from articles.ingest.limits import MAX_RECORD_BYTES
 
+from .peak import run_with_peak
 from .test_hostile_inputs import REPO, good
 
 RECORD_MB = 200
@@ -52,20 +51,15 @@ def test_a_200_mb_record_is_rejected_without_being_built(tmp_path, lines):
         **os.environ,
         "DATABASE_URL": f"postgres://{s['USER']}@{s['HOST']}:{s['PORT']}/{s['NAME']}",
     }
-    child = subprocess.Popen(
-        [sys.executable, str(REPO / "manage.py"), "ingest", "--no-progress", "--no-index",
-         str(path)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    child, peak_mb = run_with_peak(
+        REPO / "manage.py", "ingest", "--no-progress", "--no-index", str(path),
+        env=env, capture_output=True, text=True,
     )  # fmt: skip
-    # Read the output first (a full pipe would block the child), then reap it with its usage.
-    stdout, stderr = child.stdout.read(), child.stderr.read()
-    _pid, status, usage = os.wait4(child.pid, 0)
-    child.returncode = os.waitstatus_to_exitcode(status)
+    stdout, stderr = child.stdout, child.stderr
     path.unlink()
     assert child.returncode == 1, stderr  # 1: something was rejected, the run completed
     assert "created 2" in stdout, stdout
     assert "rejected 1" in stdout, stdout
     assert "larger than" in stdout or "longer than" in stdout, stdout
-    peak_mb = usage.ru_maxrss / 1024
     assert peak_mb < PEAK_BOUND_MB, f"peak RSS {peak_mb:.0f} MB"
     print(f"peak RSS {peak_mb:.0f} MB ({'lines' if lines else 'array'})")
