@@ -72,6 +72,7 @@ def test_an_instant_alert_is_emailed_without_waiting_for_beat(alerts_engine, mai
 def test_engine_down_while_articles_arrive_then_back(alerts_engine, mailbox, settings):
     user = make_user()
     saved_with_alert(user, "q=الحوثيين", ago=1)
+    reachable = settings.OPENSEARCH_URL
     settings.OPENSEARCH_URL = "http://127.0.0.1:9"
     settings.OPENSEARCH_TIMEOUT = 1
     get_client.cache_clear()
@@ -80,7 +81,7 @@ def test_engine_down_while_articles_arrive_then_back(alerts_engine, mailbox, set
         indexer.drain()
     assert send_task("instant") == 0  # the sweep fails quietly; nothing to send yet
 
-    settings.OPENSEARCH_URL = "http://127.0.0.1:59200"
+    settings.OPENSEARCH_URL = reachable
     get_client.cache_clear()
     drain()  # the engine is back; the percolation message is lost: the sweep finds it
     assert send_task("instant") == 1

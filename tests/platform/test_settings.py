@@ -10,7 +10,13 @@ REQUIRED = ("SECRET_KEY", "DATABASE_URL", "OPENSEARCH_URL", "REDIS_URL", "ALLOWE
 
 
 def load_settings(**env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in REQUIRED and k != "CTSEARCH_ENV"}
+    # The port variables of a second checkout (README) move the defaults; these tests read them.
+    ports = {"CTSEARCH_PG_PORT", "CTSEARCH_REDIS_PORT", "CTSEARCH_OPENSEARCH_PORT"}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in REQUIRED and k != "CTSEARCH_ENV" and k not in ports
+    }
     code = (
         "import django; django.setup(); from django.conf import settings as s; "
         "print(s.DATABASES['default']['HOST'], s.OPENSEARCH_URL)"

@@ -29,7 +29,7 @@ from bench.analysis_eval import (
 )
 from tests.search.arabic_cases import CASES, KNOWN_FAILURES
 
-DEFAULT_URL = "http://127.0.0.1:59200"
+DEFAULT_URL = f"http://127.0.0.1:{os.environ.get('CTSEARCH_OPENSEARCH_PORT', '59200')}"
 REPORT = Path(__file__).resolve().parents[2] / "var" / "reports" / "arabic_analysis.txt"
 
 

@@ -44,6 +44,7 @@ def test_hidden_articles_leave_the_index(seeds_dir, search_index):
 
 def test_engine_down_loses_nothing(seeds_dir, search_index, settings):
     """OpenSearch unreachable: articles are saved, changes wait, and the index converges."""
+    reachable = settings.OPENSEARCH_URL  # this checkout's engine (its port may be its own)
     settings.OPENSEARCH_URL = "http://127.0.0.1:9"
     settings.OPENSEARCH_TIMEOUT = 1
     get_client.cache_clear()
@@ -54,7 +55,7 @@ def test_engine_down_loses_nothing(seeds_dir, search_index, settings):
         indexer.drain()
     assert IndexChange.objects.count() == 5
 
-    settings.OPENSEARCH_URL = "http://127.0.0.1:59200"
+    settings.OPENSEARCH_URL = reachable
     get_client.cache_clear()
     indexer.drain(refresh=True)
     assert not IndexChange.objects.exists()

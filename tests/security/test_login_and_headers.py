@@ -4,6 +4,7 @@ middleware stack."""
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 
 from tests.factories import make_researcher
 
@@ -76,9 +77,9 @@ def test_check_deploy_is_clean_under_production_settings(tmp_path):
         **os.environ,
         "CTSEARCH_ENV": "production",
         "SECRET_KEY": "x" * 64 + "-a-production-secret-with-enough-variety-0123456789",
-        "DATABASE_URL": "postgres://ctsearch@127.0.0.1:55432/ctsearch",
-        "OPENSEARCH_URL": "http://127.0.0.1:59200",
-        "REDIS_URL": "redis://127.0.0.1:56379/3",
+        "DATABASE_URL": settings.DATABASE_URL,
+        "OPENSEARCH_URL": settings.OPENSEARCH_URL,
+        "REDIS_URL": settings.REDIS_URL,
         "ALLOWED_HOSTS": "ctsearch.example.org",
     }
     result = subprocess.run(
