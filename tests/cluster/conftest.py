@@ -9,7 +9,6 @@ import os
 import shutil
 import socket
 import subprocess
-import threading
 
 import pytest
 
@@ -76,26 +75,9 @@ def cluster_stack():
     cluster = Cluster(var, _free_base())
     stack.services("stop")
     shutil.rmtree(var, ignore_errors=True)
-    failures: list[Exception] = []
-
-    def start() -> None:
-        try:
-            cluster.run("start")
-        except Exception as error:
-            failures.append(error)
-
-    nodes = threading.Thread(target=start)
-    nodes.start()
     try:
-        stack.services("start-postgres")
-        stack.services("start-redis")
-        migrated = stack.manage(stack.app_env("ctsearch"), "migrate", "--noinput", "-v", "0")
-        assert migrated.returncode == 0, migrated.stdout + migrated.stderr
-        nodes.join()
-        if failures:
-            raise failures[0]
-        yield stack, cluster
+        with stack.prepared(lambda: cluster.run("start")):
+            yield stack, cluster
     finally:
-        nodes.join()
         cluster.run("stop")
         stack.services("stop")

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 
 import pytest
 
@@ -33,28 +32,10 @@ def stack():
     stack = Stack(REPO / "var" / f"faults-{run_tag()}")
     stack.services("stop")  # what a crashed earlier session left running, if anything
     shutil.rmtree(stack.var, ignore_errors=True)
-    # The engine starts in the background while PostgreSQL is prepared.
-    failures: list[Exception] = []
-
-    def start_engine() -> None:
-        try:
-            stack.services("start-opensearch")
-        except Exception as error:
-            failures.append(error)
-
-    engine = threading.Thread(target=start_engine)
-    engine.start()
     try:
-        stack.services("start-postgres")
-        stack.services("start-redis")
-        migrated = stack.manage(stack.app_env("ctsearch"), "migrate", "--noinput", "-v", "0")
-        assert migrated.returncode == 0, migrated.stdout + migrated.stderr
-        engine.join()
-        if failures:
-            raise failures[0]
-        yield stack
+        with stack.prepared(lambda: stack.services("start-opensearch")):
+            yield stack
     finally:
-        engine.join()
         # The data and logs stay for a look after a failure; the next session deletes them.
         stack.services("stop")
 

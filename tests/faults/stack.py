@@ -14,9 +14,12 @@ import os
 import signal
 import socket
 import subprocess
+import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -84,6 +87,32 @@ class Stack:
         )
         if done.returncode:
             raise RuntimeError(f"services.sh {action}: {done.stdout}{done.stderr}")
+
+    @contextmanager
+    def prepared(self, start_engine: Callable[[], None]) -> Iterator[None]:
+        """``start_engine`` in the background (OpenSearch takes half a minute) while PostgreSQL
+        and Redis start and the database is migrated; the block runs once all are up."""
+        failures: list[Exception] = []
+
+        def engine() -> None:
+            try:
+                start_engine()
+            except Exception as error:
+                failures.append(error)
+
+        starting = threading.Thread(target=engine)
+        starting.start()
+        try:
+            self.services("start-postgres")
+            self.services("start-redis")
+            migrated = self.manage(self.app_env("ctsearch"), "migrate", "--noinput", "-v", "0")
+            assert migrated.returncode == 0, migrated.stdout + migrated.stderr
+            starting.join()
+            if failures:
+                raise failures[0]
+            yield
+        finally:
+            starting.join()
 
     def kill_opensearch(self) -> None:
         """SIGKILL: no shutdown hook, no flush, like a node lost to the OOM killer."""
