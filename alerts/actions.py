@@ -279,9 +279,9 @@ def claim_digest(user_id: int, cadence: str, period: str) -> Digest | None:
                 alert__cadence=cadence,
                 alert__saved_search__owner_id=user_id,
             )
-            claimed = AlertMatch.objects.filter(
-                pk__in=list(claimable.values_list("pk", flat=True))
-            ).update(digest=digest)
+            # A subquery, not a list of ids: a broad alert can hold more unsent matches than
+            # a statement has parameters (65,535).
+            claimed = AlertMatch.objects.filter(pk__in=claimable.values("pk")).update(digest=digest)
             if not claimed:
                 raise _NothingToSend
     except (IntegrityError, _NothingToSend):

@@ -294,3 +294,33 @@ def test_the_admin_lists_a_stuck_digest_and_its_action_resends_it(
     [message] = mailbox.messages
     assert message["Message-ID"] == digests.message_id("digest", digest.pk)
     assert Digest.objects.get(pk=digest.pk).status == "sent"
+
+
+def test_a_digest_claims_more_matches_than_a_statement_has_parameters():
+    """A broad alert, or many of them, can leave one user more unsent matches than
+    PostgreSQL's 65,535 parameters; the claim once listed them all (found by `make bench`)."""
+    from alerts.models import Alert, SavedSearch
+    from articles.search.index import MAPPING_VERSION
+    from tests.factories import make_article
+
+    user = make_user()
+    since = timezone.now() - dt.timedelta(days=1)
+    searches = SavedSearch.objects.bulk_create(
+        SavedSearch(owner=user, name=f"s{i}", query=f"q=w{i}", index_version=MAPPING_VERSION)
+        for i in range(280)
+    )
+    alerts = Alert.objects.bulk_create(
+        Alert(saved_search=s, cadence="instant", announce_from=since, watermark=since)
+        for s in searches
+    )
+    source = make_source()
+    articles = [
+        make_article(source=source, published_at=timezone.now(), published_at_source="metadata")
+        for _ in range(240)
+    ]
+    pairs = [(a.pk, b.pk) for a in alerts for b in articles]  # 67,200
+    assert actions.record_matches(pairs, via="percolator") == len(pairs)
+
+    digest = actions.claim_digest(user.pk, "instant", "2026-12-02T10:00")
+    assert digest is not None
+    assert AlertMatch.objects.filter(digest=digest).count() == len(pairs)
