@@ -18,8 +18,7 @@ from articles.ingest.jsonrecords import iter_json_records
 from articles.ingest.limits import MAX_BODY_CHARS
 from articles.ingest.readers import read_paths
 from articles.ingest.records import ArticleRecord, Rejection
-
-from .peak import run_with_peak
+from bench.peak import run_with_peak
 
 REPO = Path(__file__).resolve().parents[2]
 DEPTH = 100_000

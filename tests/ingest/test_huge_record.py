@@ -1,7 +1,7 @@
 """One 200 MB JSON record, in an array and as a JSON Lines line: rejected with its reason while
 the records around it are stored, and never built in memory. The files are generated here
 (never committed) and the ingest command's peak RSS is read from that one child process's
-own high-water mark (tests/ingest/peak.py): a bound on memory, not a timing."""
+own high-water mark (bench/peak.py): a bound on memory, not a timing."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ import pytest
 from django.db import connection
 
 from articles.ingest.limits import MAX_RECORD_BYTES
+from bench.peak import run_with_peak
 
-from .peak import run_with_peak
 from .test_hostile_inputs import REPO, good
 
 RECORD_MB = 200

@@ -31,11 +31,19 @@ runpy.run_path(sys.argv[0], run_name="__main__")
 """
 
 
+def command_with_peak(script: Path, *args: str, report: Path) -> list[str]:
+    """The command line running ``python script args…`` that writes its own peak RSS (kB)
+    to ``report`` as it exits (for ``subprocess.Popen``; see :func:`read_peak_mb`)."""
+    return [sys.executable, "-c", _WRAPPER, str(report), str(script), *args]
+
+
+def read_peak_mb(report: Path) -> float:
+    kb = report.read_text().strip() if report.exists() else ""
+    return int(kb) / 1024 if kb else float("nan")
+
+
 def run_with_peak(script: Path, *args: str, **kwargs) -> tuple[subprocess.CompletedProcess, float]:
     """``python script args…`` (``subprocess.run`` keyword arguments), and its peak RSS in MB."""
     with tempfile.NamedTemporaryFile("r", suffix=".peak") as peak:
-        run = subprocess.run(
-            [sys.executable, "-c", _WRAPPER, peak.name, str(script), *args], **kwargs
-        )
-        kb = peak.read().strip()
-    return run, (int(kb) / 1024 if kb else float("nan"))
+        run = subprocess.run(command_with_peak(script, *args, report=Path(peak.name)), **kwargs)
+        return run, read_peak_mb(Path(peak.name))
