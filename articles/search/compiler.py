@@ -13,7 +13,18 @@ from datetime import timedelta
 
 from . import facets
 from .hits import story_copies_aggs
-from .language import And, Node, Not, Or, Phrase, Prefix, Word, parse, prefix_terms
+from .language import (
+    And,
+    Node,
+    Not,
+    Or,
+    Phrase,
+    Prefix,
+    Word,
+    parse,
+    positive_terms,
+    prefix_terms,
+)
 from .language.normalize import normalize, question_words, stopwords, strip_proclitics
 from .request import SearchRequest, validate
 from .rules import (
@@ -252,12 +263,30 @@ def _sort(request: SearchRequest) -> list:
     return [{"_score": "desc"}, *newest]
 
 
-def highlight_spec() -> dict:
-    """Title and body, on both the stemmed and the exact field.
+def _marks_need_exact_fields(request: SearchRequest) -> bool:
+    """Whether some part of the query can match only through an ``.exact`` field: a phrase, a
+    prefix, an alias expansion (a phrase), a stop word (not in the stemmed fields), or the
+    exact-only switch. Plain content words match the stemmed fields wherever they match the
+    exact ones, so their marks come from the stemmed fields alone."""
+    if request.exact_only:
+        return True
+    for term in positive_terms(parse(request.q)):
+        if not isinstance(term, Word) or _is_optional(term):
+            return True
+        if _expansions_for(term.text, request.expansions):
+            return True
+    return False
+
+
+def highlight_spec(request: SearchRequest | None = None) -> dict:
+    """Title and body, on the stemmed field and, when the query needs it, the exact one.
 
     ``matched_fields`` only works with the ``fvh`` highlighter, which needs term vectors on
     every matched field; ``.exact`` has none, so both fields are highlighted by the unified
-    highlighter and ``hits.parse_hits`` merges their marks. ``encoder: html`` escapes the article
+    highlighter and ``hits.parse_hits`` merges their marks. Each field highlighted costs a pass
+    over the hits' text: the exact fields are left out when the stemmed ones mark everything
+    that matched (:func:`_marks_need_exact_fields`; most queries are plain words). Without a
+    request (a stored query's highlights) both are used. ``encoder: html`` escapes the article
     text, so the only markup in a fragment is ours.
     """
     body = {
@@ -272,18 +301,19 @@ def highlight_spec() -> dict:
         "max_analyzer_offset": HIGHLIGHT_MAX_OFFSET,
         "number_of_fragments": 0,
     }
+    fields = {
+        "title": dict(title),
+        # the opening of the body when nothing matched (browsing, exclusions only)
+        "body": {**body, "no_match_size": BODY_FRAGMENT_SIZE},
+    }
+    if request is None or _marks_need_exact_fields(request):
+        fields |= {"title.exact": dict(title), "body.exact": dict(body)}
     return {
         "encoder": "html",
         "pre_tags": [MARK_OPEN],
         "post_tags": [MARK_CLOSE],
         "require_field_match": True,
-        "fields": {
-            "title": dict(title),
-            "title.exact": dict(title),
-            # the opening of the body when nothing matched (browsing, exclusions only)
-            "body": {**body, "no_match_size": BODY_FRAGMENT_SIZE},
-            "body.exact": dict(body),
-        },
+        "fields": fields,
     }
 
 
@@ -314,7 +344,7 @@ def compile_search(request: SearchRequest, *, aggs: bool = True, highlight: bool
         # search's time on this engine).
         body["collapse"] = {"field": "story"}
     if highlight:
-        body["highlight"] = highlight_spec()
+        body["highlight"] = highlight_spec(request)
     return body
 
 

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from articles.search.compiler import compile_query, compile_search
+from articles.search.compiler import compile_query, compile_search, highlight_spec
 from articles.search.errors import (
     PageOutOfRange,
     QuerySyntaxError,
@@ -322,7 +322,8 @@ def test_compile_search_shape():
     hl = body["highlight"]
     assert hl["encoder"] == "html"
     assert hl["pre_tags"] == ["<mark>"] and hl["post_tags"] == ["</mark>"]
-    assert set(hl["fields"]) == {"title", "title.exact", "body", "body.exact"}
+    # a plain word marks through the stemmed fields alone (test_exact_fields_highlighted_…)
+    assert set(hl["fields"]) == {"title", "body"}
     assert hl["fields"]["body"]["number_of_fragments"] == 3
     assert "matched_fields" not in dumps(hl)
     # query-only compile is the same text + date clause, plus the facet filters
@@ -521,3 +522,25 @@ def test_parse_hits():
         "body": ["&lt;script&gt; <mark>داعش</mark>"],
     }
     assert second["highlights"] == {"title": "A &amp; &lt;B&gt;", "body": []}
+
+
+@pytest.mark.parametrize(
+    ("request_", "exact"),
+    [
+        (SearchRequest(q="داعش"), False),
+        (SearchRequest(q="داعش الموصل -سوريا"), False),  # what is excluded is never marked
+        (SearchRequest(q=""), False),
+        (SearchRequest(q='"مجلس الأمن"'), True),
+        (SearchRequest(q="إرهاب*"), True),
+        (SearchRequest(q="الإرهاب في اليمن"), True),  # a stop word is in .exact only
+        (SearchRequest(q="داعش", exact_only=True), True),
+        (SearchRequest(q="داعش", expansions={"داعش": ("تنظيم الدولة",)}), True),
+    ],
+)
+def test_exact_fields_highlighted_only_when_the_query_needs_them(request_, exact):
+    """Each highlighted field is another pass over the hits' text; the stemmed fields mark
+    every plain word the exact ones would."""
+    fields = set(highlight_spec(request_)["fields"])
+    assert fields >= {"title", "body"}
+    assert ({"title.exact", "body.exact"} <= fields) is exact
+    assert set(highlight_spec()["fields"]) == {"title", "title.exact", "body", "body.exact"}

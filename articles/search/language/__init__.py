@@ -25,7 +25,7 @@ pure; the compiler (:mod:`articles.search.compiler`) turns the tree into DSL.
 
 from __future__ import annotations
 
-from .nodes import And, Node, Not, Or, Phrase, Prefix, Word
+from .nodes import And, Node, Not, Or, Phrase, Prefix, Word, positive_terms
 from .normalize import prefix_terms
 from .parser import parse, query_words
 
@@ -38,6 +38,7 @@ __all__ = [
     "Prefix",
     "Word",
     "parse",
+    "positive_terms",
     "prefix_terms",
     "query_words",
 ]
