@@ -324,3 +324,36 @@ def test_a_digest_claims_more_matches_than_a_statement_has_parameters():
     digest = actions.claim_digest(user.pk, "instant", "2026-12-02T10:00")
     assert digest is not None
     assert AlertMatch.objects.filter(digest=digest).count() == len(pairs)
+
+
+@pytest.mark.parametrize("language", ["ar", "en"])
+def test_alerts_past_the_limit_are_listed_by_name_and_count(
+    alerts_engine, mailbox, monkeypatch, language
+):
+    """An email shows MAX_SECTIONS alerts in full; the others by name, number and link (their
+    matches are sent with it, never left behind), so composing stays bounded."""
+    monkeypatch.setattr(digests, "MAX_SECTIONS", 2)
+    user = make_user()
+    words = ["داعش", "القاعدة", "الحوثيين", "التطرف"]
+    for word in words:
+        saved_with_alert(user, f"q={word}", name=f"بحث {word}", language=language, ago=1)
+    articles = [new_article(title=f"خبر عن {w}", body=f"{w} {w}") for w in words]
+    extra = new_article(title="التطرف مرة أخرى", body="التطرف")
+    drain()
+    assert percolate(*articles, extra) == 5
+
+    assert digests.send("instant") == 1
+    [message] = mailbox.messages
+    text, html = mailbox.bodies(message)
+    assert "خبر عن داعش" in text and "خبر عن القاعدة" in text  # the first two, in full
+    assert "خبر عن الحوثيين" not in text and "خبر عن التطرف" not in text
+    assert "بحث الحوثيين" in html and "بحث التطرف" in html  # the others, named and linked
+    if language == "en":
+        assert "2 more alerts matched" in text
+        assert "بحث التطرف: 2 new articles" in text
+        assert "5 new articles for your saved searches" in message["Subject"]
+    else:
+        assert "تنبيهان آخران وجدا مقالات" in text
+        assert "بحث التطرف: مقالان جديدان" in text
+    assert text.count("/alerts/unsubscribe/") == 5  # four alerts and the whole email
+    assert not AlertMatch.objects.filter(digest__isnull=True).exists()
