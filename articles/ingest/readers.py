@@ -155,6 +155,11 @@ def _read_zip(path: Path, progress: Callable[[str], None] | None) -> Iterator[Re
         if progress is not None:
             progress(str(path))
         return
+    except NotImplementedError as exc:  # a zip feature Python does not read (version > 6.3)
+        yield Rejection(str(path), f"unsupported zip archive: {exc}")
+        if progress is not None:
+            progress(str(path))
+        return
     with archive:
         for info in archive.infolist():
             if _unsafe_member(info):

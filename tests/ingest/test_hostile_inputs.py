@@ -87,6 +87,26 @@ def test_zip_members_that_climb_out_of_their_folder_are_reported(tmp_path):
     assert [r.url for r in out if isinstance(r, ArticleRecord)] == ["https://example.org/8"]
 
 
+def test_a_zip_of_a_version_python_cannot_read_is_rejected_and_the_rest_kept(tmp_path):
+    """zipfile refuses an archive whose entries need a newer version than 6.3 with
+    NotImplementedError, not BadZipFile; it ended the whole run (found by the reader fuzz)."""
+    newer = tmp_path / "a-newer.zip"
+    with zipfile.ZipFile(newer, "w") as z:
+        z.writestr("article.json", json.dumps(good(9)))
+    data = bytearray(newer.read_bytes())
+    entry = data.index(b"PK\x01\x02")  # the central directory's entry: "version needed" at +6
+    data[entry + 6 : entry + 8] = (84).to_bytes(2, "little")
+    newer.write_bytes(bytes(data))
+    plain = tmp_path / "b-plain.json"
+    plain.write_text(json.dumps([good(10)]), encoding="utf-8")
+
+    out = list(read_paths([tmp_path]))
+    [rejection] = [r for r in out if isinstance(r, Rejection)]
+    assert rejection.origin.endswith("a-newer.zip")
+    assert "unsupported zip archive" in rejection.reason
+    assert [r.url for r in out if isinstance(r, ArticleRecord)] == ["https://example.org/10"]
+
+
 def _tagging_seconds(body: str) -> float:
     """The best of three runs: the machine is shared, the least disturbed run is the measure."""
     gazetteer = default_gazetteer()
