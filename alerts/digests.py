@@ -143,6 +143,34 @@ def retry_stuck(*, older_than: dt.timedelta, ids=None) -> tuple[int, int]:
     return len(released), sum(deliver(pk) for pk in released)
 
 
+def unsubscribe_url(language: str, alert_ids: list[int]) -> str:
+    """The signed one-click link (POST) that pauses these alerts."""
+    return site_url(language, f"/alerts/unsubscribe/{tokens.make(alert_ids)}")
+
+
+def alert_email(
+    *, kind: str, pk: int, label: str, to: str, subject: str, text: str, html: str, unsubscribe: str
+) -> EmailMultiAlternatives:
+    """An alert email (``kind`` ``digest`` or ``volume``, row ``pk``): text and HTML parts,
+    RFC 8058 one-click unsubscribe (a POST to ``unsubscribe`` pauses its alerts), and the same
+    Message-ID on every send (:func:`message_id`)."""
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=settings.ALERTS_FROM_EMAIL,
+        to=[to],
+        connection=get_connection(settings.ALERTS_EMAIL_BACKEND),
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            f"X-Ctsearch-{kind.title()}": label,
+            "Message-ID": message_id(kind, pk),
+        },
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
 def message_id(kind: str, pk: int) -> str:
     """The same Message-ID every time this email is sent, so that a re-send after a crash
     inside SMTP can be recognised as the same message by the receiving system."""
@@ -199,9 +227,7 @@ def compose(digest: Digest) -> EmailMultiAlternatives | None:
             "direction": "rtl" if language == "ar" else "ltr",
             "cadence": digest.cadence,
             "manage_url": site_url(language, "/alerts/"),
-            "unsubscribe_all_url": site_url(
-                language, f"/alerts/unsubscribe/{tokens.make([a.pk for a in alerts])}"
-            ),
+            "unsubscribe_all_url": unsubscribe_url(language, [a.pk for a in alerts]),
         }
         subject = ngettext(
             "ctsearch: %(n)s new article for your saved searches",
@@ -210,22 +236,16 @@ def compose(digest: Digest) -> EmailMultiAlternatives | None:
         ) % {"n": total}
         text = render_to_string("alerts/email_digest.txt", context)
         html = render_to_string("alerts/email_digest.html", context)
-    message = EmailMultiAlternatives(
+    return alert_email(
+        kind="digest",
+        pk=digest.pk,
+        label=f"{digest.cadence}/{digest.period}/{digest.pk}",
+        to=digest.user.email,
         subject=subject,
-        body=text,
-        from_email=settings.ALERTS_FROM_EMAIL,
-        to=[digest.user.email],
-        connection=get_connection(settings.ALERTS_EMAIL_BACKEND),
-        headers={
-            # RFC 8058 one-click: a POST to this URL pauses the alerts of this email.
-            "List-Unsubscribe": f"<{context['unsubscribe_all_url']}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "X-Ctsearch-Digest": f"{digest.cadence}/{digest.period}/{digest.pk}",
-            "Message-ID": message_id("digest", digest.pk),
-        },
+        text=text,
+        html=html,
+        unsubscribe=context["unsubscribe_all_url"],
     )
-    message.attach_alternative(html, "text/html")
-    return message
 
 
 def _section(alert: Alert, matches: list[AlertMatch], digest: Digest) -> Section | None:
@@ -275,7 +295,7 @@ def _section(alert: Alert, matches: list[AlertMatch], digest: Digest) -> Section
         see_all_url=site_url(language, "/?" + see_all_query),
         see_all_count=see_all_count,
         search_url=site_url(language, "/?" + query),
-        unsubscribe_url=site_url(language, f"/alerts/unsubscribe/{tokens.make([alert.pk])}"),
+        unsubscribe_url=unsubscribe_url(language, [alert.pk]),
         items=items,
     )
 
@@ -286,7 +306,7 @@ def _more(alert: Alert, new_articles: int) -> MoreAlert:
         name=alert.saved_search.name,
         new_articles=new_articles,
         search_url=site_url(language, "/?" + query),
-        unsubscribe_url=site_url(language, f"/alerts/unsubscribe/{tokens.make([alert.pk])}"),
+        unsubscribe_url=unsubscribe_url(language, [alert.pk]),
     )
 
 

@@ -19,8 +19,7 @@ import datetime as dt
 import logging
 import statistics
 
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.html import format_html
@@ -30,7 +29,7 @@ from articles.search import recent
 from articles.search.request import SearchRequest
 from articles.web.chart import build_chart
 
-from . import actions, digests, queries, tokens
+from . import actions, digests, queries
 from .models import Alert, SendStatus, VolumeSpike
 
 log = logging.getLogger(__name__)
@@ -164,9 +163,7 @@ def compose(spike: VolumeSpike) -> EmailMultiAlternatives | None:
                 {"date_from": spike_day, "date_to": spike_day}
             ),
             "manage_url": digests.site_url(language, "/alerts/"),
-            "unsubscribe_url": digests.site_url(
-                language, f"/alerts/unsubscribe/{tokens.make([alert.pk])}"
-            ),
+            "unsubscribe_url": digests.unsubscribe_url(language, [alert.pk]),
         }
         subject = gettext("ctsearch: unusual volume for “%(name)s” on %(day)s: %(n)s articles") % {
             "name": saved.name,
@@ -175,18 +172,13 @@ def compose(spike: VolumeSpike) -> EmailMultiAlternatives | None:
         }
         text = render_to_string("alerts/email_volume.txt", context)
         html = render_to_string("alerts/email_volume.html", context)
-    message = EmailMultiAlternatives(
+    return digests.alert_email(
+        kind="volume",
+        pk=spike.pk,
+        label=f"{saved.pk}/{spike_day}/{spike.pk}",
+        to=saved.owner.email,
         subject=subject,
-        body=text,
-        from_email=settings.ALERTS_FROM_EMAIL,
-        to=[saved.owner.email],
-        connection=get_connection(settings.ALERTS_EMAIL_BACKEND),
-        headers={
-            "List-Unsubscribe": f"<{context['unsubscribe_url']}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "X-Ctsearch-Volume": f"{saved.pk}/{spike_day}/{spike.pk}",
-            "Message-ID": digests.message_id("volume", spike.pk),
-        },
+        text=text,
+        html=html,
+        unsubscribe=context["unsubscribe_url"],
     )
-    message.attach_alternative(html, "text/html")
-    return message
