@@ -171,40 +171,36 @@ def bench_alerts(ingest: Callable[..., dict]) -> dict:
     return out
 
 
+def _timed(function: Callable, calls: list[tuple[int, float]]) -> Callable:
+    """``function`` (of one sized argument: ids, documents), recording each call's size and
+    seconds in ``calls``."""
+
+    def timed(argument):
+        started = time.perf_counter()
+        try:
+            return function(argument)
+        finally:
+            calls.append((len(argument), time.perf_counter() - started))
+
+    return timed
+
+
 def _with_alerts(ingest: Callable[..., dict], queries: list[str], without: float) -> dict:
-    timings: list[tuple[int, float]] = []
-    original = matching.percolate_batch
-
-    def timed(article_ids):
-        ids = list(article_ids)
-        started = time.perf_counter()
-        try:
-            return original(ids)
-        finally:
-            timings.append((len(ids), time.perf_counter() - started))
-
-    engine: list[float] = []
-    percolate = matching.percolator.percolate
-
-    def timed_engine(documents):
-        started = time.perf_counter()
-        try:
-            return percolate(documents)
-        finally:
-            engine.append(time.perf_counter() - started)
-
+    timings: list[tuple[int, float]] = []  # whole batches: the engine, then the ledger
+    engine_calls: list[tuple[int, float]] = []  # the engine's percolate requests alone
+    batch, percolate = matching.percolate_batch, matching.percolator.percolate
     register: list[float] = []
-    matching.percolate_batch = timed
-    matching.percolator.percolate = timed_engine
+    matching.percolate_batch = _timed(batch, timings)
+    matching.percolator.percolate = _timed(percolate, engine_calls)
     app.conf.task_always_eager = True
     try:
         with_alerts = ingest(prepare=lambda: register.append(store_alerts(queries)))
     finally:
         app.conf.task_always_eager = False
-        matching.percolate_batch = original
+        matching.percolate_batch = batch
         matching.percolator.percolate = percolate
     per_batch = sorted(t for _, t in timings)
-    engine.sort()
+    engine = sorted(t for _, t in engine_calls)
     return {
         "alerts": Alert.objects.count(),
         "matches": AlertMatch.objects.count(),
