@@ -116,7 +116,9 @@ def bench_ingest(inputs: list[Path], expected: int, prepare=None) -> dict:
     if prepare:
         prepare()
     # The child's own peak (VmHWM after exec): ru_maxrss would carry this process's size in.
-    report = Path(tempfile.mkstemp(suffix=".peak")[1])
+    handle, name = tempfile.mkstemp(suffix=".peak")
+    os.close(handle)  # the child writes it
+    report = Path(name)
     command = command_with_peak(
         REPO / "manage.py",
         "ingest",
