@@ -8,28 +8,24 @@ on Arabic text. One small index, created for this module and deleted afterwards.
 from __future__ import annotations
 
 import random
-import uuid
 from datetime import date
 
 import pytest
-from django.conf import settings
 
 pytest.importorskip(
     "articles.search.analysis", reason="the index analysis module is not available yet"
 )
-from opensearchpy import OpenSearch, helpers
 
 from articles.search.compiler import compile_query, compile_search
 from articles.search.errors import QuerySyntaxError
 from articles.search.facets import parse_facets
 from articles.search.hits import parse_hits, parse_total
-from articles.search.index import index_body
 from articles.search.request import SearchRequest
 
+from .scratch_index import scratch_index
 from .test_query import HOSTILE
 
 # This checkout's engine (its port may be its own: README, a second checkout).
-URL = settings.OPENSEARCH_URL.split(",")[0]
 
 
 def doc(id_, title, body, day, *, actors=(), venues=(), topics=(), source="a", language="ar"):
@@ -80,18 +76,8 @@ DOCS = [
 
 @pytest.fixture(scope="module")
 def engine():
-    client = OpenSearch(hosts=[URL], timeout=30)
-    name = f"ctsearch_dev_query_{uuid.uuid4().hex[:10]}"
-    client.indices.create(index=name, body=index_body())
-    try:
-        helpers.bulk(
-            client,
-            ({"_index": name, "_id": d["id"], "_source": d} for d in DOCS),
-            refresh="wait_for",
-        )
+    with scratch_index("query", DOCS) as (client, name):
         yield client, name
-    finally:
-        client.indices.delete(index=name, ignore_unavailable=True)
 
 
 def search(engine, **kw) -> dict:
@@ -262,16 +248,10 @@ def test_fuzz_against_the_engine(engine):
 
 def test_huge_body_does_not_break_highlighting():
     """A body over index.highlight.max_analyzed_offset must not fail the search."""
-    client = OpenSearch(hosts=[URL], timeout=60)
-    name = f"ctsearch_dev_query_{uuid.uuid4().hex[:10]}"
-    client.indices.create(index=name, body=index_body())
-    try:
-        # > 1,000,000 characters in few tokens (indexing cost is per token)
-        big = doc(1, "داعش", ("ب" * 200 + " ") * 5_000 + "داعش", "2024-01-01")
-        client.index(index=name, id=1, body=big, refresh="wait_for")
+    # > 1,000,000 characters in few tokens (indexing cost is per token)
+    big = doc(1, "داعش", ("ب" * 200 + " ") * 5_000 + "داعش", "2024-01-01")
+    with scratch_index("query", [big], timeout=60) as (client, name):
         response = client.search(index=name, body=compile_search(SearchRequest(q="داعش")))
-        (hit,) = parse_hits(response)
-        assert hit["highlights"]["title"] == "<mark>داعش</mark>"
-        assert hit["highlights"]["body"]
-    finally:
-        client.indices.delete(index=name, ignore_unavailable=True)
+    (hit,) = parse_hits(response)
+    assert hit["highlights"]["title"] == "<mark>داعش</mark>"
+    assert hit["highlights"]["body"]

@@ -8,19 +8,15 @@ for these tests; one small index, deleted afterwards.
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
-from django.conf import settings
-from opensearchpy import OpenSearch, helpers
 
 from articles.search.compiler import compile_search
 from articles.search.hits import parse_hits
-from articles.search.index import index_body
 from articles.search.request import SearchRequest
 
+from .scratch_index import scratch_index
+
 # This checkout's engine (its port may be its own: README, a second checkout).
-URL = settings.OPENSEARCH_URL.split(",")[0]
 
 
 def doc(id_: int, title: str, body: str) -> dict:
@@ -54,18 +50,8 @@ DOCS = [
 
 @pytest.fixture(scope="module")
 def engine():
-    client = OpenSearch(hosts=[URL], timeout=30)
-    name = f"ctsearch_dev_ranking_{uuid.uuid4().hex[:10]}"
-    client.indices.create(index=name, body=index_body())
-    try:
-        helpers.bulk(
-            client,
-            ({"_index": name, "_id": d["id"], "_source": d} for d in DOCS),
-            refresh="wait_for",
-        )
+    with scratch_index("ranking", DOCS) as (client, name):
         yield client, name
-    finally:
-        client.indices.delete(index=name, ignore_unavailable=True)
 
 
 def ranked(engine, q: str) -> list[int]:
