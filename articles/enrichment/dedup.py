@@ -62,8 +62,22 @@ _K_MUL = np.uint64(0xBF58476D1CE4E5B9)
 _K_MIX = np.uint64(0x94D049BB133111EB)
 
 
+#: Signatures hashed per pass in ``_band_keys``: the hashing widens them to 64 bits, a copy of
+#: 46 MB for a 45,000-article story window hashed at once.
+BAND_KEY_CHUNK = 4096
+
+
 def _band_keys(sigs: np.ndarray, bands: int, rows: int) -> np.ndarray:
     """(n, bands) uint64 keys: a 64-bit hash of (band number, the band's ``rows`` values)."""
+    if sigs.shape[0] <= BAND_KEY_CHUNK:
+        return _band_keys_of(sigs, bands, rows)
+    out = np.empty((sigs.shape[0], bands), dtype=np.uint64)
+    for lo in range(0, sigs.shape[0], BAND_KEY_CHUNK):
+        out[lo : lo + BAND_KEY_CHUNK] = _band_keys_of(sigs[lo : lo + BAND_KEY_CHUNK], bands, rows)
+    return out
+
+
+def _band_keys_of(sigs: np.ndarray, bands: int, rows: int) -> np.ndarray:
     n = sigs.shape[0]
     view = sigs[:, : bands * rows].reshape(n, bands, rows).astype(np.uint64)
     h = np.broadcast_to(
@@ -119,8 +133,14 @@ class StoryIndex:
         self.rows = rows
         self.bucket_cap = bucket_cap
         self._need = int(np.ceil(threshold * num_perm - 1e-9))  # equal values to accept
+        self._clear()
+        #: recent insertions are merged into the sorted run past max(this, half the run)
+        self._compact_at = 1 << 16
+
+    def _clear(self) -> None:
+        """No article (the parameters stay)."""
         self._n = 0
-        self._sigs = np.empty((1024, num_perm), dtype=np.uint32)
+        self._sigs = np.empty((1024, self.num_perm), dtype=np.uint32)
         self._ids: list[int] = []
         self._row_of: dict[int, int] = {}
         self._parent: list[int] = []
@@ -130,8 +150,6 @@ class StoryIndex:
         self._krows = np.empty(0, dtype=np.int64)
         self._pending: dict[int, list[int]] = {}
         self._pending_size = 0
-        #: recent insertions are merged into the sorted run past max(this, half the run)
-        self._compact_at = 1 << 16
 
     # --- public API -----------------------------------------------------------------------------
 
@@ -190,22 +208,19 @@ class StoryIndex:
             out.setdefault(story, []).append(aid)
         return {s: sorted(m) for s, m in out.items() if len(m) >= min_size}
 
-    def newest(self, n: int) -> StoryIndex:
-        """A fresh index of the ``n`` highest article ids, each keeping its current story id
-        (so a story outlives its first articles' eviction); same parameters as this one."""
+    def keep_newest(self, n: int) -> None:
+        """Keep only the ``n`` highest article ids, each with its current story id (so a story
+        outlives its first articles' eviction), rebuilt as ``build`` would.
+
+        In place: the old structures are let go before the rebuild allocates its own, so an
+        ingest's peak memory holds one story window, not two."""
         stories = self.stories()
         keep = sorted(stories)[-n:]
-        kept_rows = [self._row_of[pk] for pk in keep]
-        return StoryIndex.build(
-            keep,
-            self._sigs[kept_rows],
-            [stories[pk] for pk in keep],
-            threshold=self.threshold,
-            num_perm=self.num_perm,
-            bands=self.bands,
-            rows=self.rows,
-            bucket_cap=self.bucket_cap,
-        )
+        sigs = self._sigs[[self._row_of[pk] for pk in keep]]  # a copy
+        given = [stories[pk] for pk in keep]
+        del stories
+        self._clear()
+        self._fill(keep, sigs, given)
 
     @classmethod
     def build(
@@ -226,55 +241,82 @@ class StoryIndex:
             raise ValueError("sigs must be an (n, num_perm) matrix with one row per id")
         kwargs.setdefault("num_perm", sigs.shape[1])
         index = cls(**kwargs)
-        if sigs.shape[1] != index.num_perm:
-            raise ValueError(f"signatures have {sigs.shape[1]} values, not {index.num_perm}")
-        order = np.argsort(ids, kind="stable")
-        ids, sigs = ids[order], sigs[order]
-        given = ids if stories is None else np.minimum(np.asarray(stories, np.int64)[order], ids)
-        if ids.size > 1 and np.any(ids[1:] == ids[:-1]):
-            raise ValueError("article ids must be unique")
-        n = ids.size
-        index._sigs = np.ascontiguousarray(sigs)
-        index._n = n
-        index._ids = ids.tolist()
-        index._row_of = {aid: row for row, aid in enumerate(index._ids)}
-        index._parent = list(range(n))
-        index._story = given.tolist()
-        if n == 0:
-            return index
-
-        nonempty = np.flatnonzero(~np.all(sigs == EMPTY_VALUE, axis=1))
-        keys = _band_keys(sigs[nonempty], index.bands, index.rows).ravel()
-        krows = np.repeat(nonempty, index.bands)
-        # Sort by key, then row (rows are in id order = insertion order of ``add``).
-        srt = np.lexsort((krows, keys))
-        keys, krows = keys[srt], krows[srt]
-        starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
-        sizes = np.diff(np.r_[starts, keys.size])
-        pos = np.arange(keys.size) - np.repeat(starts, sizes)  # position within the bucket
-
-        # Candidate pairs as ``add`` sees them: the member at position p is compared with the
-        # first min(p, cap) members of its bucket.
-        n_cmp = np.minimum(pos, index.bucket_cap)
-        later = np.repeat(np.arange(keys.size), n_cmp)
-        first = np.repeat(np.repeat(starts, sizes), n_cmp)
-        offs = np.arange(later.size) - np.repeat(np.cumsum(n_cmp) - n_cmp, n_cmp)
-        a, b = krows[first + offs], krows[later]
-        pair = np.unique(a * np.int64(n) + b)
-        a, b = pair // n, pair % n
-
-        for lo in range(0, pair.size, 1 << 16):
-            pa, pb = a[lo : lo + (1 << 16)], b[lo : lo + (1 << 16)]
-            same = np.count_nonzero(sigs[pa] == sigs[pb], axis=1)
-            ok = same >= index._need
-            for x, y in zip(pa[ok].tolist(), pb[ok].tolist(), strict=True):
-                index._union(x, y)
-
-        keep = pos < index.bucket_cap
-        index._keys, index._krows = keys[keep], krows[keep]
+        index._fill(ids, sigs, stories)
         return index
 
     # --- internals ------------------------------------------------------------------------------
+
+    def _fill(self, article_ids, sigs: np.ndarray, stories) -> None:
+        """``build`` into this empty self."""
+        ids = np.asarray(article_ids, dtype=np.int64)
+        sigs = np.asarray(sigs, dtype=np.uint32)
+        if sigs.shape[1] != self.num_perm:
+            raise ValueError(f"signatures have {sigs.shape[1]} values, not {self.num_perm}")
+        given = None if stories is None else np.asarray(stories, np.int64)
+        if ids.size > 1 and np.any(ids[1:] < ids[:-1]):  # (a sorted window is not copied)
+            order = np.argsort(ids, kind="stable")
+            ids, sigs = ids[order], sigs[order]
+            given = None if given is None else given[order]
+        given = ids if given is None else np.minimum(given, ids)
+        if ids.size > 1 and np.any(ids[1:] == ids[:-1]):
+            raise ValueError("article ids must be unique")
+        n = ids.size
+        self._sigs = np.ascontiguousarray(sigs)
+        self._n = n
+        self._ids = ids.tolist()
+        self._row_of = {aid: row for row, aid in enumerate(self._ids)}
+        self._parent = list(range(n))
+        self._story = given.tolist()
+        if n == 0:
+            return
+
+        nonempty = np.flatnonzero(~np.all(sigs == EMPTY_VALUE, axis=1))
+        # Most windows have no empty signature: hash the matrix itself, not a copy of it.
+        banded = sigs if nonempty.size == n else sigs[nonempty]
+        keys = _band_keys(banded, self.bands, self.rows).ravel()
+        del banded
+        krows = np.repeat(nonempty, self.bands)
+        # Sort by key, then row (rows are in id order = insertion order of ``add``).
+        # (The temporaries below are one entry per (article, band), 11 MB each for a story
+        # window of 45,000: each is let go as soon as it is used, and updated in place where it
+        # can be, which keeps a window's rebuild from doubling an ingest's peak memory.)
+        srt = np.lexsort((krows, keys))
+        keys = keys[srt]
+        krows = krows[srt]
+        del srt
+        starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+        sizes = np.diff(np.r_[starts, keys.size])
+        bucket_start = np.repeat(starts, sizes)
+        del starts, sizes
+        pos = np.arange(keys.size)
+        pos -= bucket_start  # position within the bucket
+
+        # Candidate pairs as ``add`` sees them: the member at position p is compared with the
+        # first min(p, cap) members of its bucket.
+        n_cmp = np.minimum(pos, self.bucket_cap)
+        later = np.repeat(np.arange(keys.size), n_cmp)
+        first = np.repeat(bucket_start, n_cmp)
+        del bucket_start
+        offs = np.arange(later.size) - np.repeat(np.cumsum(n_cmp) - n_cmp, n_cmp)
+        del n_cmp
+        a, b = krows[first + offs], krows[later]
+        del first, offs, later
+        pair = np.unique(a * np.int64(n) + b)
+        a, b = pair // n, pair % n
+        del pair
+
+        for lo in range(0, a.size, 1 << 16):
+            pa, pb = a[lo : lo + (1 << 16)], b[lo : lo + (1 << 16)]
+            same = np.count_nonzero(sigs[pa] == sigs[pb], axis=1)
+            ok = same >= self._need
+            for x, y in zip(pa[ok].tolist(), pb[ok].tolist(), strict=True):
+                self._union(x, y)
+
+        keep = pos < self.bucket_cap
+        del pos
+        self._keys = keys[keep]
+        del keys
+        self._krows = krows[keep]
 
     def _check(self, sig) -> np.ndarray:
         sig = np.asarray(sig)
@@ -329,8 +371,14 @@ class StoryIndex:
         )
         keys = np.concatenate([self._keys, keys])
         rows = np.concatenate([self._krows, rows])
+        # The old run is in the new one now: let it go before sorting, and each unsorted array
+        # as soon as its sorted copy exists (these are 8 bytes per (article, band) each).
+        self._keys = self._krows = None
         srt = np.lexsort((rows, keys))
-        self._keys, self._krows = keys[srt], rows[srt]
+        keys = keys[srt]
+        rows = rows[srt]
+        del srt
+        self._keys, self._krows = keys, rows
         self._pending = {}
         self._pending_size = 0
 

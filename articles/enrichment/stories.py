@@ -51,7 +51,7 @@ class StoryAssigner:
         from .. import actions
 
         before = self._index.stories()
-        self._index = self._index.newest(self.window)
+        self._index.keep_newest(self.window)
         # A rebuild verifies every candidate pair again; a merge it finds that the
         # incremental adds missed (a bucket past its cap) is written like any other.
         merged = {pk: story for pk, story in self._index.stories().items() if story != before[pk]}

@@ -234,6 +234,31 @@ def test_build_equals_incremental_adds():
     assert built.add(9999, sig(new)) == incremental.add(9999, sig(new)) != 9999
 
 
+def test_keep_newest_is_the_build_of_the_newest_with_their_stories():
+    rng = random.Random(5)
+    index = dedup.StoryIndex(bucket_cap=4)
+    texts = {}
+    for aid in range(1, 121):
+        story = rng.randrange(15)
+        words = [f"قصه{story}كلمه{j}" for j in range(60)]
+        words[rng.randrange(60)] = f"بديل{aid}"
+        texts[aid] = " ".join(words)
+        index.add(aid, sig(texts[aid]))
+    before = index.stories()
+    newest = sorted(before)[-50:]
+    expected = dedup.StoryIndex.build(
+        newest, np.stack([sig(texts[a]) for a in newest]), [before[a] for a in newest],
+        bucket_cap=4,
+    )  # fmt: skip
+    index.keep_newest(50)
+    assert len(index) == 50 and 1 not in index and 120 in index
+    # every kept article keeps the story it had, even when that story's first article left
+    assert index.stories() == {a: before[a] for a in newest} == expected.stories()
+    # and the trimmed index goes on clustering new copies into those stories
+    copy = texts[120] + " خاتمه"
+    assert index.add(500, sig(copy)) == expected.add(500, sig(copy)) == before[120]
+
+
 def test_incremental_index_survives_compaction():
     index = dedup.StoryIndex()
     index._compact_at = 50  # small run so that compaction happens in the test
