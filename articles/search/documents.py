@@ -7,6 +7,7 @@ from django.utils import timezone
 from ..enrichment.stored import tag_keys
 from ..models import Article
 from .facets import TAG_FACETS
+from .sampling import SAMPLE_FIELD, sample_bucket
 
 
 def article_document(article: Article) -> dict:
@@ -14,6 +15,7 @@ def article_document(article: Article) -> dict:
     ``tag_overrides``: the facets are the automatic tags with curators' decisions applied)."""
     published = article.published_at
     tags = tag_keys(article.tags, article.tag_overrides.all())
+    story = article.story_id or article.pk
     return {
         "id": article.pk,
         "title": article.title,
@@ -30,7 +32,9 @@ def article_document(article: Article) -> dict:
         "date_is_estimated": article.date_is_estimated,
         **{facet.field: tags[facet.field] for facet in TAG_FACETS},
         # Articles outside any cluster are their own story (collapse needs a value).
-        "story": article.story_id or article.pk,
+        "story": story,
+        # Which sample the story is in, for the counts of very broad searches (sampling.py).
+        SAMPLE_FIELD: sample_bucket(story),
         "content_hash": article.content_hash,
         "collected_at": article.collected_at.isoformat(),
         "indexed_at": timezone.now().isoformat(),

@@ -14,9 +14,10 @@ from django.utils import timezone
 from .analysis import ANALYSIS_SETTINGS, EXACT_ANALYZER, STEMMED_ANALYZER
 from .facets import TAG_FACETS
 from .rules import MAX_RESULT_WINDOW
+from .sampling import SAMPLE_FIELD
 
 # Bump when the mapping or analysis changes incompatibly; `search_index rebuild` applies it.
-MAPPING_VERSION = 8
+MAPPING_VERSION = 9
 
 
 def alias_name() -> str:
@@ -87,6 +88,8 @@ def index_body(*, shards: int | None = None, replicas: int | None = None) -> dic
                 "date_is_estimated": {"type": "boolean"},
                 **{facet.field: _facet() for facet in TAG_FACETS},
                 "story": {"type": "long"},
+                # A hash of the story (0-63): the sample a broad search's facets are counted in.
+                SAMPLE_FIELD: {"type": "byte"},
                 "content_hash": {"type": "keyword", "index": False},
                 "collected_at": {"type": "date"},
                 # When this document was last sent: what an alert sweep reads "since" on.
