@@ -113,13 +113,29 @@ def run_clients(
     }
 
 
-def bench_load(requests: list, index: str, engine_url: str, compile_search, compile_copies) -> dict:
-    """``requests``: (params, SearchRequest) pairs of the query mix."""
+def bench_load(
+    requests: list, index: str, engine_url: str, compile_search, compile_copies, compile_probe
+) -> dict:
+    """``requests``: (params, SearchRequest) pairs of the query mix. The raw side sends what the
+    API sends: the probe, the search (its counts sampled when the probe says broad) and, for a
+    collapsed page, the stories' copies."""
+    from articles.search.sampling import is_broad
+
     port = free_port()
     server = start_gunicorn(port)
     engine_host, engine_port = engine_url.rsplit("//", 1)[1].rsplit(":", 1)
     paths = [f"/api/v1/search?{urlencode(params, doseq=True)}" for params, _ in requests]
-    bodies = [(json.dumps(compile_search(request)).encode(), request) for _, request in requests]
+    bodies = [
+        (
+            json.dumps(compile_probe(request)).encode(),
+            {
+                sampled: json.dumps(compile_search(request, sampled=sampled)).encode()
+                for sampled in (False, True)
+            },
+            request,
+        )
+        for _, request in requests
+    ]
     headers = {"Content-Type": "application/json"}
 
     def api(pool: urllib3.HTTPConnectionPool, i: int) -> bool:
@@ -127,7 +143,11 @@ def bench_load(requests: list, index: str, engine_url: str, compile_search, comp
         return response.status == 200
 
     def raw(pool: urllib3.HTTPConnectionPool, i: int) -> bool:
-        body, request = bodies[i % len(bodies)]
+        probe, searches, request = bodies[i % len(bodies)]
+        response = pool.request("POST", f"/{index}/_search", body=probe, headers=headers)
+        if response.status != 200:
+            return False
+        body = searches[is_broad(json.loads(response.data))]
         response = pool.request("POST", f"/{index}/_search", body=body, headers=headers)
         if response.status != 200:
             return False

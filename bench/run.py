@@ -66,9 +66,14 @@ from django.test import Client  # noqa: E402
 from articles.models import Article, IndexChange  # noqa: E402
 from articles.search import indexer  # noqa: E402
 from articles.search.client import get_client  # noqa: E402
-from articles.search.compiler import compile_search, compile_story_copies  # noqa: E402
+from articles.search.compiler import (  # noqa: E402
+    compile_probe,
+    compile_search,
+    compile_story_copies,
+)
 from articles.search.documents import article_document  # noqa: E402
 from articles.search.index import alias_name, index_body  # noqa: E402
+from articles.search.sampling import is_broad  # noqa: E402
 from bench.collection_bench import bench_collection  # noqa: E402
 from bench.corpus import write_corpus  # noqa: E402
 from bench.peak import command_with_peak, read_peak_mb  # noqa: E402
@@ -291,13 +296,21 @@ def bench_search(repeats: int = 5) -> dict:
     index = alias_name()
     requests = [(params, request) for params, request in as_params(QUERIES)]
     api, raw, bare, no_highlight = [], [], [], []
+    sampled_queries = set()
 
-    def time_raw(request, into: list[float], **variant) -> None:
-        """The requests the API makes for ``request``, straight to the engine: the search and,
-        for a collapsed page, the one request for its stories' copies."""
-        encoded = json.dumps(compile_search(request, **variant)).encode()
+    def time_raw(request, into: list[float], aggs: bool = True, **variant) -> None:
+        """The requests the API makes for ``request``, straight to the engine: the probe (is it
+        broad?), the search and, for a collapsed page, the one request for its stories' copies.
+        Without aggregations there is nothing to sample and no probe."""
         started = time.perf_counter()
-        result = engine("POST", f"/{index}/_search", encoded)
+        sampled = False
+        if aggs:
+            probe = engine("POST", f"/{index}/_search", json.dumps(compile_probe(request)).encode())
+            sampled = is_broad(probe)
+            if sampled:
+                sampled_queries.add(repr(request))
+        body = compile_search(request, aggs=aggs, sampled=sampled, **variant)
+        result = engine("POST", f"/{index}/_search", json.dumps(body).encode())
         stories = [h["_source"].get("story") or h["_id"] for h in result["hits"]["hits"]]
         if request.collapse and stories:
             copies = json.dumps(compile_story_copies(request, stories)).encode()
@@ -321,6 +334,8 @@ def bench_search(repeats: int = 5) -> dict:
     bare_p, no_hl_p = percentiles(bare), percentiles(no_highlight)
     return {
         "queries": len(requests),
+        # how many of them matched more than SAMPLE_ABOVE articles (facets counted in a sample)
+        "sampled_queries": len(sampled_queries),
         "repeats": repeats,
         "api": api_p,
         "raw": raw_p,
@@ -502,6 +517,7 @@ def main() -> None:
             settings.OPENSEARCH_URL,
             compile_search,
             compile_story_copies,
+            compile_probe,
         )
     if "collection" in parts:
         items = int(os.environ.get("BENCH_COLLECTION_ITEMS", "1000"))

@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from datetime import timedelta
 
-from . import facets
+from . import facets, sampling
 from .hits import story_copies_aggs
 from .language import (
     And,
@@ -317,11 +317,15 @@ def highlight_spec(request: SearchRequest | None = None) -> dict:
     }
 
 
-def compile_search(request: SearchRequest, *, aggs: bool = True, highlight: bool = True) -> dict:
+def compile_search(
+    request: SearchRequest, *, aggs: bool = True, highlight: bool = True, sampled: bool = False
+) -> dict:
     """The full search body: query (text + dates), post_filter (facets), aggs, sort, highlight.
 
     Facet filters go to ``post_filter`` so that each facet's counts can ignore its own selection
     (disjunctive faceting, see :mod:`articles.search.facets`); hits are filtered by all of them.
+    ``sampled``: the aggregations count a sample (:mod:`articles.search.sampling`; the answer to
+    :func:`compile_probe` decides); the hits and the total stay exact.
     """
     validate(request)
     body: dict = {
@@ -337,7 +341,7 @@ def compile_search(request: SearchRequest, *, aggs: bool = True, highlight: bool
     if post_filter is not None:
         body["post_filter"] = post_filter
     if aggs:
-        body["aggs"] = facets.compile_aggs(request)
+        body["aggs"] = facets.compile_aggs(request, sampled=sampled)
     if request.collapse:
         # One hit per story. Its copies come from compile_story_copies, one request for the
         # whole page: collapse's inner_hits would run one search per result (most of a
@@ -346,6 +350,13 @@ def compile_search(request: SearchRequest, *, aggs: bool = True, highlight: bool
     if highlight:
         body["highlight"] = highlight_spec(request)
     return body
+
+
+def compile_probe(request: SearchRequest) -> dict:
+    """Whether the search is broad: a count, up to just past ``sampling.SAMPLE_ABOVE``, of what
+    its aggregations would count (text and dates; facet filters narrow the hits, not them)."""
+    validate(request)
+    return sampling.probe_body(_base_query(request, with_facet_filters=False))
 
 
 def compile_story_copies(request: SearchRequest, story_ids: list[int]) -> dict:

@@ -42,8 +42,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from fractions import Fraction
 from types import MappingProxyType
 from typing import Any, Protocol
+
+from .sampling import sample_filter, scale
 
 
 class FacetedRequest(Protocol):
@@ -145,9 +148,15 @@ def _as_filter(filters: list[dict]) -> dict:
     return {"bool": {"filter": filters}} if filters else {"match_all": {}}
 
 
-def filter_clause(request: FacetedRequest, *, exclude: str | None = None) -> dict:
-    """The facet filters as one clause for a ``filter`` aggregation (``match_all`` if none)."""
-    return _as_filter(facet_filters(request, exclude=exclude))
+def filter_clause(
+    request: FacetedRequest, *, exclude: str | None = None, sampled: bool = False
+) -> dict:
+    """The facet filters as one clause for a ``filter`` aggregation (``match_all`` if none);
+    ``sampled`` keeps only the sample a broad search is counted in (:mod:`.sampling`)."""
+    filters = facet_filters(request, exclude=exclude)
+    if sampled:
+        filters.append(sample_filter())
+    return _as_filter(filters)
 
 
 def post_filter(request: FacetedRequest) -> dict | None:
@@ -172,7 +181,7 @@ def date_interval(date_from: date | None, date_to: date | None) -> str | None:
     return "year"
 
 
-def _date_aggs(request: FacetedRequest) -> dict:
+def _date_aggs(request: FacetedRequest, sampled: bool) -> dict:
     interval = date_interval(request.date_from, request.date_to)
     if interval is not None:
         lo, hi = sorted([request.date_from, request.date_to])
@@ -206,14 +215,15 @@ def _date_aggs(request: FacetedRequest) -> dict:
                 }
             },
         }
-    return {"filter": filter_clause(request), "aggs": inner}
+    return {"filter": filter_clause(request, sampled=sampled), "aggs": inner}
 
 
-def compile_aggs(request: FacetedRequest) -> dict:
+def compile_aggs(request: FacetedRequest, *, sampled: bool = False) -> dict:
     """One ``filter`` aggregation per facet (other facets' filters) and the date histogram.
 
     Each facet also counts its selected keys exactly (``terms`` with ``include``), so a ticked
-    value outside the top ``size`` still shows its count.
+    value outside the top ``size`` still shows its count. ``sampled``: every count is taken in
+    the sample of :mod:`.sampling` (a search too broad to count in full); the parsers scale up.
     """
     chosen = selected(request)
     aggs: dict[str, Any] = {}
@@ -227,13 +237,13 @@ def compile_aggs(request: FacetedRequest) -> dict:
                 "terms": {"field": facet.field, "include": keys, "size": len(keys)}
             }
         aggs[_agg_name(name)] = {
-            "filter": filter_clause(request, exclude=name),
+            "filter": filter_clause(request, exclude=name, sampled=sampled),
             "aggs": inner,
         }
-    aggs["date"] = _date_aggs(request)
+    aggs["date"] = _date_aggs(request, sampled)
     # How many stories (near-duplicate clusters) the hits are; facet counts count articles.
     aggs[_STORIES] = {
-        "filter": filter_clause(request),
+        "filter": filter_clause(request, sampled=sampled),
         "aggs": {"count": {"cardinality": {"field": "story", "precision_threshold": 40000}}},
     }
     return aggs
@@ -262,8 +272,13 @@ def _date_key(bucket: Mapping) -> str:
     return datetime.fromtimestamp(int(bucket["key"]) / 1000, tz=UTC).date().isoformat()
 
 
-def parse_date(agg: Mapping | None, request: FacetedRequest) -> dict:
-    """``{"interval": "day|week|month|year", "buckets": [{"start": "YYYY-MM-DD", "count": n}]}``."""
+#: The share of the result the aggregations counted: all of it, unless sampled.
+EXACT = Fraction(1)
+
+
+def parse_date(agg: Mapping | None, request: FacetedRequest, fraction: Fraction = EXACT) -> dict:
+    """``{"interval": "day|week|month|year", "buckets": [{"start": "YYYY-MM-DD", "count": n}]}``;
+    counts taken in a sample (``fraction`` of the result) are scaled up."""
     agg = agg or {}
     interval = date_interval(request.date_from, request.date_to)
     if interval is not None:
@@ -278,7 +293,8 @@ def parse_date(agg: Mapping | None, request: FacetedRequest) -> dict:
         if interval == "year" and not _buckets(source):
             source = agg.get("years")
     buckets = [
-        {"start": _date_key(b), "count": int(b.get("doc_count", 0))} for b in _buckets(source)
+        {"start": _date_key(b), "count": scale(int(b.get("doc_count", 0)), fraction)}
+        for b in _buckets(source)
     ]
     return {"interval": interval, "buckets": buckets}
 
@@ -287,12 +303,14 @@ def parse_facets(
     aggs_response: Mapping,
     request: FacetedRequest,
     labels: Labels | None = None,
+    fraction: Fraction = EXACT,
 ) -> dict:
     """Facet values for display: ``{facet: [{"key","label","count","selected"}], "date": …}``.
 
     ``aggs_response`` is the ``aggregations`` of the response (the whole response is accepted
     too). Selected keys always appear (count 0 when nothing matches them) so the user can untick
     them; labels come from ``labels(facet, key)`` (database, gazetteer) and fall back to the key.
+    Counts taken in a sample (``fraction`` of the result) are scaled up.
     """
     aggs = aggs_response.get("aggregations", aggs_response) if aggs_response else {}
     chosen = selected(request)
@@ -300,13 +318,17 @@ def parse_facets(
     for name in FACETS:
         agg = aggs.get(_agg_name(name)) or {}
         keys = chosen.get(name, ())
-        exact = {str(b["key"]): int(b["doc_count"]) for b in _buckets(agg.get("selected"))}
+        exact = {
+            str(b["key"]): scale(int(b["doc_count"]), fraction)
+            for b in _buckets(agg.get("selected"))
+        }
         values: list[dict] = []
         seen: set[str] = set()
         for b in _buckets(agg.get("values")):
             key = str(b["key"])
             seen.add(key)
-            values.append({"key": key, "count": int(b["doc_count"]), "selected": key in keys})
+            count = scale(int(b["doc_count"]), fraction)
+            values.append({"key": key, "count": count, "selected": key in keys})
         for key in keys:
             if key not in seen:
                 values.append({"key": key, "count": exact.get(key, 0), "selected": True})
@@ -317,14 +339,15 @@ def parse_facets(
             {"key": v["key"], "label": v["label"], "count": v["count"], "selected": v["selected"]}
             for v in values
         ]
-    out["date"] = parse_date(aggs.get("date"), request)
+    out["date"] = parse_date(aggs.get("date"), request, fraction)
     return out
 
 
-def parse_total_stories(response: Mapping) -> int | None:
-    """Stories among the hits (approximate beyond 40,000), when aggregations were asked for."""
+def parse_total_stories(response: Mapping, fraction: Fraction = EXACT) -> int | None:
+    """Stories among the hits (approximate beyond 40,000), when aggregations were asked for;
+    a sample's stories (``fraction`` of them, drawn by story) are scaled up."""
     agg = response.get("aggregations", {}).get(_STORIES)
-    return int(agg["count"]["value"]) if agg else None
+    return scale(int(agg["count"]["value"]), fraction) if agg else None
 
 
 def facet_keys(response: Mapping, facet: str) -> set[str]:
@@ -334,6 +357,7 @@ def facet_keys(response: Mapping, facet: str) -> set[str]:
 
 
 __all__ = [
+    "EXACT",
     "FACETS",
     "INTERVALS",
     "TAG_FACETS",

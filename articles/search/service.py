@@ -8,13 +8,15 @@ It compiles the request (:mod:`articles.search.compiler`), asks the engine
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 
-from .compiler import compile_search, compile_story_copies
+from .compiler import compile_probe, compile_search, compile_story_copies
 from .engine import engine_search
-from .facets import TAG_FACETS, facet_keys, parse_facets, parse_total_stories
+from .facets import EXACT, TAG_FACETS, facet_keys, parse_facets, parse_total_stories
 from .hits import attach_story_copies, parse_hits, parse_story_copies, parse_total
 from .labels import Labels
 from .request import SearchRequest
+from .sampling import SAMPLE_FRACTION, is_broad
 
 
 @dataclass
@@ -26,6 +28,13 @@ class SearchResponse:
     results: list[dict]
     facets: dict
     collapsed: bool
+    #: The share of the result the facet counts, the dates and ``total_stories`` were counted in:
+    #: 1, or a sample's fraction for a very broad search (then they are estimates).
+    counted_fraction: Fraction = EXACT
+
+    @property
+    def counts_estimated(self) -> bool:
+        return self.counted_fraction != EXACT
 
     def as_dict(self) -> dict:
         return {
@@ -35,6 +44,10 @@ class SearchResponse:
             "page_size": self.page_size,
             # Facet counts and "total" count articles; with collapsing, each result is a story.
             "counts": "articles",
+            # Facet and date counts and total_stories of a very broad search are estimated from
+            # a sample of its stories; total and the results are always exact.
+            "counts_estimated": self.counts_estimated,
+            "counted_fraction": float(self.counted_fraction),
             "results_are": "stories" if self.collapsed else "articles",
             "results": self.results,
             "facets": self.facets,
@@ -43,7 +56,10 @@ class SearchResponse:
 
 def search(request: SearchRequest) -> SearchResponse:
     """Run a search; raises SearchRequestError (the user's to fix) or SearchUnavailable."""
-    raw = engine_search(compile_search(request))  # compiling validates first
+    # Compiling validates first. A search too broad to count in full counts a sample.
+    sampled = is_broad(engine_search(compile_probe(request)))
+    fraction = SAMPLE_FRACTION if sampled else EXACT
+    raw = engine_search(compile_search(request, sampled=sampled))
 
     hits = parse_hits(raw)
     if request.collapse and hits:
@@ -52,12 +68,13 @@ def search(request: SearchRequest) -> SearchResponse:
     labels.prefetch_sources({hit.get("source", "") for hit in hits} | facet_keys(raw, "source"))
     return SearchResponse(
         total=parse_total(raw),
-        total_stories=parse_total_stories(raw),
+        total_stories=parse_total_stories(raw, fraction),
         page=request.page,
         page_size=request.page_size,
         results=[_result(hit, labels) for hit in hits],
-        facets=parse_facets(raw, request, labels=labels),
+        facets=parse_facets(raw, request, labels=labels, fraction=fraction),
         collapsed=request.collapse,
+        counted_fraction=fraction,
     )
 
 

@@ -23,6 +23,7 @@ from articles.search.errors import PageOutOfRange, SearchRequestError, SearchUna
 from articles.search.facets import FACETS, TAG_FACETS
 from articles.search.request import is_true
 from articles.search.rules import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MAX_RESULT_WINDOW
+from articles.search.sampling import SAMPLE_ABOVE, SAMPLE_FRACTION
 from articles.search.service import search
 
 from .access import search_page_access
@@ -149,6 +150,9 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "page_size": state.get("page_size") or str(DEFAULT_PAGE_SIZE),
         "page_sizes": PAGE_SIZES,
         "result_window": MAX_RESULT_WINDOW,
+        # what the note on estimated counts says (articles/search/sampling.py)
+        "sample_above": SAMPLE_ABOVE,
+        "sample_one_in": SAMPLE_FRACTION.denominator // SAMPLE_FRACTION.numerator,
         "errors": errors,
         "hidden_filters": [(k, v) for k, v in state.items if k in FACETS],
         "response": None,

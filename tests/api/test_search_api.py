@@ -244,3 +244,38 @@ def test_undeclared_methods_are_a_json_405_not_a_csrf_403(django_user_model, met
     assert response.status_code == 405
     assert response["Allow"] == "GET"
     assert response.json()["error"]["message"] == "method not allowed"
+
+
+def test_a_broad_search_counts_a_sample_of_stories_and_says_so(researcher, corpus, monkeypatch):
+    """Past SAMPLE_ABOVE matches, the facets, dates and stories are counted in one story in 16
+    and scaled up; the total and the results stay exact; under it nothing changes."""
+    from articles.search import sampling
+
+    visible = list(Article.objects.filter(status="visible").select_related("source"))
+    monkeypatch.setattr(sampling, "SAMPLE_ABOVE", len(visible))  # all of them: not more
+    exact = get(researcher).json()
+    assert exact["counts_estimated"] is False and exact["counted_fraction"] == 1
+    assert sum(v["count"] for v in exact["facets"]["language"]) == len(visible)
+
+    monkeypatch.setattr(sampling, "SAMPLE_ABOVE", len(visible) - 1)
+    payload = get(researcher).json()
+    conforms(payload, "SearchResponse")
+    assert payload["counts_estimated"] is True and payload["counted_fraction"] == 1 / 16
+    assert payload["total"] == exact["total"] == len(visible)
+    assert [r["id"] for r in payload["results"]] == [r["id"] for r in exact["results"]]
+
+    def story(a: Article) -> int:
+        return a.story_id or a.pk
+
+    sampled = [a for a in visible if sampling.sample_bucket(story(a)) < sampling.SAMPLED_BUCKETS]
+    assert sampled, "the corpus has a story in the sample"
+    expected = {key: 16 * n for key, n in Counter(a.source.slug for a in sampled).items()}
+    assert {v["key"]: v["count"] for v in payload["facets"]["source"]} == expected
+    assert sum(b["count"] for b in payload["facets"]["date"]["buckets"]) == 16 * len(sampled)
+    assert payload["total_stories"] == 16 * len({story(a) for a in sampled})
+
+    # A ticked value's count is estimated too; its hits are not.
+    key = sampled[0].source.slug
+    narrowed = get(researcher, source=key).json()
+    assert narrowed["total"] == pg_count(source__slug=key)
+    assert {v["key"]: v["count"] for v in narrowed["facets"]["source"]}[key] == expected[key]

@@ -1,8 +1,12 @@
 """The sample broad searches count their facets in (articles/search/sampling.py)."""
 
 from collections import Counter
+from fractions import Fraction
 
 from articles.search import sampling
+from articles.search.compiler import compile_probe, compile_search
+from articles.search.facets import parse_facets, parse_total_stories
+from articles.search.request import SearchRequest
 
 
 def test_buckets_cover_the_range_evenly_for_consecutive_and_strided_story_ids():
@@ -25,3 +29,44 @@ def test_a_probe_counts_up_to_just_past_the_threshold_and_reads_either_relation(
     assert not sampling.is_broad({"hits": {"total": {"value": 50_000, "relation": "eq"}}})
     assert sampling.is_broad({"hits": {"total": {"value": 50_001, "relation": "gte"}}})
     assert not sampling.is_broad({})
+
+
+def test_sampled_aggregations_each_keep_the_sample_and_the_hits_do_not():
+    request = SearchRequest(q="داعش", filters={"source": ("a",)}, date_from=None)
+    exact, sampled = compile_search(request), compile_search(request, sampled=True)
+    assert {k: v for k, v in sampled.items() if k != "aggs"} == {
+        k: v for k, v in exact.items() if k != "aggs"
+    }
+    for name, agg in sampled["aggs"].items():
+        clause = agg["filter"]
+        filters = clause["bool"]["filter"]
+        assert sampling.sample_filter() in filters, name
+        unsampled = exact["aggs"][name]["filter"]
+        rest = [f for f in filters if f != sampling.sample_filter()]
+        assert rest == (unsampled["bool"]["filter"] if "bool" in unsampled else []), name
+        assert agg["aggs"] == exact["aggs"][name]["aggs"], name
+
+
+def test_the_probe_counts_what_the_aggregations_count():
+    request = SearchRequest(q="داعش", filters={"source": ("a",)})
+    probe = compile_probe(request)
+    assert probe["query"] == compile_search(request)["query"]  # text and dates, no facet filter
+    assert "aggs" not in probe and "post_filter" not in probe and probe["size"] == 0
+
+
+def test_parsed_counts_of_a_sample_are_scaled_up():
+    request = SearchRequest(filters={"source": ("b",)})
+    response = {
+        "aggregations": {
+            "facet_source": {
+                "values": {"buckets": [{"key": "a", "doc_count": 3}]},
+                "selected": {"buckets": [{"key": "b", "doc_count": 1}]},
+            },
+            "stories": {"count": {"value": 2}},
+        }
+    }
+    fraction = Fraction(1, 16)
+    facets = parse_facets(response, request, fraction=fraction)
+    assert [(v["key"], v["count"]) for v in facets["source"]] == [("a", 48), ("b", 16)]
+    assert parse_total_stories(response, fraction) == 32
+    assert parse_facets(response, request)["source"][0]["count"] == 3

@@ -357,3 +357,26 @@ def test_admin_runs_under_the_content_security_policy(page, live_server, django_
         page.goto(f"{live_server.url}/en/admin/{path}")
         expect(page.locator("#content")).to_be_visible()
     screenshot(page, "admin-en.png")
+
+
+@pytest.mark.parametrize("prefix", ["", "/en"])
+def test_estimated_counts_are_marked_and_explained(page, live_server, prefix, monkeypatch):
+    """A search too broad to count in full says which numbers are estimates, in both languages,
+    and the page still passes axe."""
+    from articles.search import sampling
+
+    monkeypatch.setattr(sampling, "SAMPLE_ABOVE", 3)
+    page.goto(url(live_server, f"{prefix}/", q=None))
+    note = page.locator("#counts-note")
+    expect(note).to_be_visible()
+    expect(note).to_contain_text("16")
+    counts = page.locator(".facet .count")
+    texts = counts.all_text_contents()
+    assert texts and all(t.startswith("≈") for t in texts), texts
+    assert total(page) == Article.objects.filter(status="visible").count()  # exact
+    assert_accessible(page, f"estimated counts ({prefix or '/'})")
+
+    monkeypatch.setattr(sampling, "SAMPLE_ABOVE", 50_000)
+    page.goto(url(live_server, f"{prefix}/", q=None))
+    expect(page.locator("#counts-note")).to_have_count(0)
+    assert not any("≈" in t for t in page.locator(".facet .count").all_text_contents())
