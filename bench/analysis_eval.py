@@ -19,11 +19,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from articles.search.analysis import (
-    ANALYSIS_SETTINGS,
     BUILTIN_ANALYSIS,
     BUILTIN_ANALYZER,
     EXACT_ANALYZER,
     STEMMED_ANALYZER,
+    analysis_settings,
 )
 
 INDEX_PREFIX = "ctsearch_dev_analysis_eval_"
@@ -155,7 +155,7 @@ def evaluate(
 
 def evaluate_ours(client, cases) -> EvalReport:
     return evaluate(
-        client, ANALYSIS_SETTINGS, STEMMED_ANALYZER, EXACT_ANALYZER, cases, label="ours"
+        client, analysis_settings(), STEMMED_ANALYZER, EXACT_ANALYZER, cases, label="ours"
     )
 
 

@@ -37,9 +37,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from articles.search.analysis import (  # noqa: E402
-    ANALYSIS_SETTINGS,
     EXACT_ANALYZER,
     STEMMED_ANALYZER,
+    analysis_settings,
 )
 from articles.search.index import index_body  # noqa: E402
 
@@ -79,7 +79,7 @@ def _body_only(analyzer: str) -> dict:
     return {
         "settings": {
             "index": {"number_of_shards": 1, "number_of_replicas": 0, "refresh_interval": "-1"},
-            "analysis": ANALYSIS_SETTINGS,
+            "analysis": analysis_settings(),
         },
         "mappings": {
             "dynamic": False,
@@ -143,7 +143,7 @@ def run_one(s: requests.Session, url: str, name: str, body: dict, docs: list[dic
 def analyze_timing(s: requests.Session, url: str, docs: list[dict], rounds: int) -> None:
     index = f"{PREFIX}analyze"
     s.delete(f"{url}/{index}", params={"ignore_unavailable": "true"})
-    settings = {"index.analyze.max_token_count": 1_000_000, "analysis": ANALYSIS_SETTINGS}
+    settings = {"index.analyze.max_token_count": 1_000_000, "analysis": analysis_settings()}
     s.put(f"{url}/{index}", json={"settings": settings}).raise_for_status()
     text = "\n".join(d["body"] for d in docs[:50])
     try:

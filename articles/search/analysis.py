@@ -1,6 +1,6 @@
 """OpenSearch analysis for Arabic news: an exact field and a stemmed field.
 
-Pure Python (no Django): ``ANALYSIS_SETTINGS`` is the ``settings.analysis`` block of an index.
+Pure Python (no Django): ``analysis_settings()`` is the ``settings.analysis`` block of an index.
 Intended mapping::
 
     "title": {"type": "text", "analyzer": STEMMED_ANALYZER,
@@ -76,6 +76,8 @@ phrase «"تنظيم الدولة"» matches «لتنظيم الدولة» / «�
 """
 
 from __future__ import annotations
+
+import functools
 
 from articles.text import arabic, arabic_chars
 
@@ -186,8 +188,13 @@ def _build() -> dict:
     return {"char_filter": char_filter, "filter": token_filter, "analyzer": analyzer}
 
 
-#: The ``settings.analysis`` block.
-ANALYSIS_SETTINGS: dict = _build()
+@functools.cache
+def analysis_settings() -> dict:
+    """The ``settings.analysis`` block. Built on first use: it takes a second and holds about
+    24 MB, which a process that never creates an index (the ingest command, a web worker)
+    should not pay."""
+    return _build()
+
 
 #: Baseline used by the evaluation: Lucene's built-in ``arabic`` analyzer for both fields.
 BUILTIN_ANALYSIS: dict = {}

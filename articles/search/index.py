@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils import timezone
 
-from .analysis import ANALYSIS_SETTINGS, EXACT_ANALYZER, STEMMED_ANALYZER
+from .analysis import EXACT_ANALYZER, STEMMED_ANALYZER, analysis_settings
 from .facets import TAG_FACETS
 from .rules import MAX_RESULT_WINDOW
 from .sampling import SAMPLE_FIELD
@@ -67,7 +67,7 @@ def index_body(*, shards: int | None = None, replicas: int | None = None) -> dic
                 "refresh_interval": REFRESH_INTERVAL,
                 "max_result_window": MAX_RESULT_WINDOW,
             },
-            "analysis": ANALYSIS_SETTINGS,
+            "analysis": analysis_settings(),
         },
         "mappings": {
             "dynamic": "strict",

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 
 from articles.search.analysis import (
-    ANALYSIS_SETTINGS,
     CHAR_FILTERS,
     EXACT_ANALYZER,
     STEMMED_ANALYZER,
+    analysis_settings,
 )
 from articles.text import arabic, arabic_chars
 from bench.analysis_eval import (
@@ -75,7 +75,7 @@ def test_ours_beats_builtin_arabic(reports):
 @pytest.fixture(scope="module")
 def analysis_index(client):
     index = f"{INDEX_PREFIX}mirror_{uuid.uuid4().hex[:8]}"
-    client.indices.create(index=index, body={"settings": {"analysis": ANALYSIS_SETTINGS}})
+    client.indices.create(index=index, body={"settings": {"analysis": analysis_settings()}})
     yield index
     client.indices.delete(index=index, ignore_unavailable=True)
 
