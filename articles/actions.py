@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
-from psqlextra.expressions import ExcludedCol
-from psqlextra.query import ConflictAction
 
+from .bulk_upsert import upsert_articles_rows
 from .models import (
     Article,
     Collection,
@@ -129,14 +128,9 @@ def upsert_articles(
             )
         if not to_write:
             return counts
-        written = Article.objects.on_conflict(
-            ["source", "key"],
-            ConflictAction.UPDATE,
-            # A concurrent ingest may have written the same content meanwhile: no-op then.
-            update_condition=~Q(content_hash=ExcludedCol("content_hash")),
-            update_values={name: ExcludedCol(name) for name in UPSERT_UPDATES},
-        ).bulk_insert(to_write, return_model=False)
-        ids = {(row["source_id"], row["key"]): row["id"] for row in written}
+        # A concurrent ingest may have written the same content meanwhile: no-op then.
+        written = upsert_articles_rows(to_write, UPSERT_UPDATES)
+        ids = {(source_id, key): article_id for article_id, source_id, key in written}
         for row in to_write:
             natural_key = (row["source_id"], row["key"])
             article_id = ids.get(natural_key)
