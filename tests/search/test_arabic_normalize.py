@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from articles.text import arabic_chars
 from articles.text.arabic import (
     exact_variants,
     light_stem,
@@ -267,3 +270,30 @@ def test_engine_number_rule_equals_number_rules():
         if engine(s) != rules(s)
     ]
     assert not bad, bad[:20]
+
+
+# Characters the normalisation maps, and some it does not (Arabic, Latin, digits, an astral
+# emoji, a lone surrogate, NUL, the separators the number and acronym rules look for).
+_MAPPED = "".join(chr(code) for code in sorted(arabic_chars._TABLE))
+_ALPHABET = _MAPPED + "ابتثجحخدذرسشصضطظعغفقكلمنهوي AUS.,0123456789\n😀\ud800\x00م"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=_ALPHABET, max_size=80))
+def test_the_fast_character_map_equals_str_translate(text):
+    assert arabic_chars._translate(text) == text.translate(arabic_chars._TABLE)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_ALPHABET, max_size=60))
+def test_normalize_equals_the_rules_applied_one_after_the_other(text):
+    """``normalize`` skips rules that cannot apply; applying every one gives the same text."""
+    expected = arabic_chars._SEQUENCE_RE.sub(
+        lambda m: arabic_chars.SEQUENCE_MAP[m.group(0)], text
+    ).translate(arabic_chars._TABLE)
+    for rx, repl in arabic_chars._NUMBER_RES:
+        expected = rx.sub(repl, expected)
+    expected = arabic_chars._SPACED_ACRONYM_RE.sub(
+        lambda m: "".join(g or "" for g in m.groups()), expected
+    )
+    assert normalize(text) == expected
