@@ -100,7 +100,8 @@ def ingest_records(
     batch_size = batch_size or settings.INGEST_BATCH_SIZE
     sources = _SourceCache()
     writer = _BatchWriter(report, backfill=backfill)
-    batch: list[tuple[ArticleRecord, dict]] = []
+    # Rows only (a row names its origin): a record's original text goes once its row exists.
+    batch: list[dict] = []
     for item in items:
         if isinstance(item, Rejection):
             report.rejected.append(item)
@@ -115,7 +116,7 @@ def ingest_records(
         except actions.InvalidSourceSlug as error:
             report.rejected.append(Rejection(item.origin, str(error)))
             continue
-        batch.append((item, to_row(item, source_id)))
+        batch.append(to_row(item, source_id))
         if len(batch) >= batch_size:
             writer.write(batch)
             batch = []
@@ -143,7 +144,7 @@ class _BatchWriter:
         if self.backfill:  # inside the batch's transaction, like the clustering
             articles_backfilled.send(sender=_BatchWriter, article_ids=list(created_ids))
 
-    def write(self, batch: list[tuple[ArticleRecord, dict]]) -> None:
+    def write(self, batch: list[dict]) -> None:
         if not batch:
             return
         # With DEBUG on, Django keeps every query's SQL; a long ingest must not hoard them.
@@ -154,7 +155,7 @@ class _BatchWriter:
         except _DatabaseUnreachable as error:
             reason = f"not stored: the database was unreachable ({error}); ingest it again"
             log.error("a batch of %d record(s) %s", len(batch), reason)
-            report.rejected.extend(Rejection(record.origin, reason) for record, _ in batch)
+            report.rejected.extend(Rejection(row["origin"], reason) for row in batch)
             return
         except DatabaseError:
             # The batch rolled back whole. Write the rows one by one so that only the row the
@@ -162,7 +163,7 @@ class _BatchWriter:
             # saw the rolled-back ids: start it again from what the database holds.
             self.stories = StoryAssigner()
             counts = actions.UpsertCounts()
-            for record, row in batch:
+            for row in batch:
                 try:
                     counts.add(
                         actions.upsert_articles([row], enrich=self.enrich, on_created=self.cluster)
@@ -170,20 +171,18 @@ class _BatchWriter:
                 except DatabaseError as error:
                     reason = str(error).strip().splitlines()[0]
                     report.rejected.append(
-                        Rejection(record.origin, f"database refused it: {reason}")
+                        Rejection(row["origin"], f"database refused it: {reason}")
                     )
         report.created += counts.created
         report.updated += counts.updated
         report.unchanged += counts.unchanged
 
-    def _upsert_reconnecting(self, batch: list[tuple[ArticleRecord, dict]]) -> actions.UpsertCounts:
+    def _upsert_reconnecting(self, batch: list[dict]) -> actions.UpsertCounts:
         """The batch's upsert; on a lost connection, again on a new one (the transaction rolled
         back whole, so nothing of the batch was kept). Data errors are the caller's."""
         for delay in (*RECONNECT_DELAYS, None):
             try:
-                return actions.upsert_articles(
-                    [row for _, row in batch], enrich=self.enrich, on_created=self.cluster
-                )
+                return actions.upsert_articles(batch, enrich=self.enrich, on_created=self.cluster)
             except DatabaseError as error:
                 if not _connection_lost():
                     raise
