@@ -175,13 +175,18 @@ _EXPANDING_RE = re.compile(
 )
 
 
+#: Below this length the array's fixed cost (about 10 µs) is more than the dict lookups (the
+#: tagger normalises single words).
+_ARRAY_FROM = 200
+
+
 def _translate(text: str) -> str:
     """``text.translate(_TABLE)``, computed over an array of code points: ``str.translate``
     looks each character up in a dict, about 170 ns a character on Arabic text (most of the
     ingest's normalisation time); this is about twenty times faster. A text with a character
     that expands (``_EXPANDING_RE``) or a code point the table cannot index (NUL, which it uses
     for "removed") takes ``str.translate`` itself, so the result is always the same."""
-    if "\x00" in text or _EXPANDING_RE.search(text):
+    if len(text) < _ARRAY_FROM or "\x00" in text or _EXPANDING_RE.search(text):
         return text.translate(_TABLE)
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     mapped = np.where(codes < 0x10000, _LOOKUP[codes & 0xFFFF], codes)
