@@ -100,6 +100,7 @@ INTERVALS = ("day", "week", "month", "year")
 INTERVAL_THRESHOLDS: tuple[tuple[int, str], ...] = ((62, "day"), (549, "week"), (3653, "month"))
 AUTO_BUCKETS = 60
 _STORIES = "stories"  # the aggregation counting story clusters
+_SAMPLED = "sampled"  # the filter aggregation around all others when counts are sampled
 _AUTO_INTERVALS = {"1d": "day", "7d": "week", "1M": "month"}
 
 Labels = Callable[[str, str], "str | None"]
@@ -148,15 +149,9 @@ def _as_filter(filters: list[dict]) -> dict:
     return {"bool": {"filter": filters}} if filters else {"match_all": {}}
 
 
-def filter_clause(
-    request: FacetedRequest, *, exclude: str | None = None, sampled: bool = False
-) -> dict:
-    """The facet filters as one clause for a ``filter`` aggregation (``match_all`` if none);
-    ``sampled`` keeps only the sample a broad search is counted in (:mod:`.sampling`)."""
-    filters = facet_filters(request, exclude=exclude)
-    if sampled:
-        filters.append(sample_filter())
-    return _as_filter(filters)
+def filter_clause(request: FacetedRequest, *, exclude: str | None = None) -> dict:
+    """The facet filters as one clause for a ``filter`` aggregation (``match_all`` if none)."""
+    return _as_filter(facet_filters(request, exclude=exclude))
 
 
 def post_filter(request: FacetedRequest) -> dict | None:
@@ -181,7 +176,7 @@ def date_interval(date_from: date | None, date_to: date | None) -> str | None:
     return "year"
 
 
-def _date_aggs(request: FacetedRequest, sampled: bool) -> dict:
+def _date_aggs(request: FacetedRequest) -> dict:
     interval = date_interval(request.date_from, request.date_to)
     if interval is not None:
         lo, hi = sorted([request.date_from, request.date_to])
@@ -215,15 +210,16 @@ def _date_aggs(request: FacetedRequest, sampled: bool) -> dict:
                 }
             },
         }
-    return {"filter": filter_clause(request, sampled=sampled), "aggs": inner}
+    return {"filter": filter_clause(request), "aggs": inner}
 
 
 def compile_aggs(request: FacetedRequest, *, sampled: bool = False) -> dict:
     """One ``filter`` aggregation per facet (other facets' filters) and the date histogram.
 
     Each facet also counts its selected keys exactly (``terms`` with ``include``), so a ticked
-    value outside the top ``size`` still shows its count. ``sampled``: every count is taken in
-    the sample of :mod:`.sampling` (a search too broad to count in full); the parsers scale up.
+    value outside the top ``size`` still shows its count. ``sampled``: all of them sit in one
+    ``filter`` aggregation that keeps the sample of :mod:`.sampling` (a search too broad to
+    count in full), so each match is tested against the sample once; the parsers scale up.
     """
     chosen = selected(request)
     aggs: dict[str, Any] = {}
@@ -237,21 +233,28 @@ def compile_aggs(request: FacetedRequest, *, sampled: bool = False) -> dict:
                 "terms": {"field": facet.field, "include": keys, "size": len(keys)}
             }
         aggs[_agg_name(name)] = {
-            "filter": filter_clause(request, exclude=name, sampled=sampled),
+            "filter": filter_clause(request, exclude=name),
             "aggs": inner,
         }
-    aggs["date"] = _date_aggs(request, sampled)
+    aggs["date"] = _date_aggs(request)
     # How many stories (near-duplicate clusters) the hits are; facet counts count articles.
     aggs[_STORIES] = {
-        "filter": filter_clause(request, sampled=sampled),
+        "filter": filter_clause(request),
         "aggs": {"count": {"cardinality": {"field": "story", "precision_threshold": 40000}}},
     }
+    if sampled:
+        return {_SAMPLED: {"filter": sample_filter(), "aggs": aggs}}
     return aggs
 
 
 # ------------------------------------------------------------------------------------------------
 # Parsing
 # ------------------------------------------------------------------------------------------------
+
+
+def _aggregations(aggs: Mapping) -> Mapping:
+    """The aggregations of a response, inside the sample's wrapper when there is one."""
+    return aggs.get(_SAMPLED, aggs)
 
 
 def _agg_name(facet: str) -> str:
@@ -312,7 +315,7 @@ def parse_facets(
     them; labels come from ``labels(facet, key)`` (database, gazetteer) and fall back to the key.
     Counts taken in a sample (``fraction`` of the result) are scaled up.
     """
-    aggs = aggs_response.get("aggregations", aggs_response) if aggs_response else {}
+    aggs = _aggregations(aggs_response.get("aggregations", aggs_response) if aggs_response else {})
     chosen = selected(request)
     out: dict[str, Any] = {}
     for name in FACETS:
@@ -346,13 +349,13 @@ def parse_facets(
 def parse_total_stories(response: Mapping, fraction: Fraction = EXACT) -> int | None:
     """Stories among the hits (approximate beyond 40,000), when aggregations were asked for;
     a sample's stories (``fraction`` of them, drawn by story) are scaled up."""
-    agg = response.get("aggregations", {}).get(_STORIES)
+    agg = _aggregations(response.get("aggregations", {})).get(_STORIES)
     return scale(int(agg["count"]["value"]), fraction) if agg else None
 
 
 def facet_keys(response: Mapping, facet: str) -> set[str]:
     """Every key a facet's aggregation returned (to fetch their labels in one go)."""
-    agg = response.get("aggregations", {}).get(_agg_name(facet), {})
+    agg = _aggregations(response.get("aggregations", {})).get(_agg_name(facet), {})
     return {str(b["key"]) for part in ("values", "selected") for b in _buckets(agg.get(part))}
 
 

@@ -5,7 +5,7 @@ from fractions import Fraction
 
 from articles.search import sampling
 from articles.search.compiler import compile_probe, compile_search
-from articles.search.facets import parse_facets, parse_total_stories
+from articles.search.facets import facet_keys, parse_facets, parse_total_stories
 from articles.search.request import SearchRequest
 
 
@@ -31,20 +31,16 @@ def test_a_probe_counts_up_to_just_past_the_threshold_and_reads_either_relation(
     assert not sampling.is_broad({})
 
 
-def test_sampled_aggregations_each_keep_the_sample_and_the_hits_do_not():
-    request = SearchRequest(q="داعش", filters={"source": ("a",)}, date_from=None)
+def test_sampled_aggregations_sit_in_the_sample_and_the_hits_do_not():
+    request = SearchRequest(q="داعش", filters={"source": ("a",)})
     exact, sampled = compile_search(request), compile_search(request, sampled=True)
     assert {k: v for k, v in sampled.items() if k != "aggs"} == {
         k: v for k, v in exact.items() if k != "aggs"
     }
-    for name, agg in sampled["aggs"].items():
-        clause = agg["filter"]
-        filters = clause["bool"]["filter"]
-        assert sampling.sample_filter() in filters, name
-        unsampled = exact["aggs"][name]["filter"]
-        rest = [f for f in filters if f != sampling.sample_filter()]
-        assert rest == (unsampled["bool"]["filter"] if "bool" in unsampled else []), name
-        assert agg["aggs"] == exact["aggs"][name]["aggs"], name
+    # one filter aggregation keeps the sample; inside it, the same aggregations as unsampled
+    assert sampled["aggs"] == {
+        "sampled": {"filter": sampling.sample_filter(), "aggs": exact["aggs"]}
+    }
 
 
 def test_the_probe_counts_what_the_aggregations_count():
@@ -56,17 +52,18 @@ def test_the_probe_counts_what_the_aggregations_count():
 
 def test_parsed_counts_of_a_sample_are_scaled_up():
     request = SearchRequest(filters={"source": ("b",)})
-    response = {
-        "aggregations": {
-            "facet_source": {
-                "values": {"buckets": [{"key": "a", "doc_count": 3}]},
-                "selected": {"buckets": [{"key": "b", "doc_count": 1}]},
-            },
-            "stories": {"count": {"value": 2}},
-        }
+    aggs = {
+        "facet_source": {
+            "values": {"buckets": [{"key": "a", "doc_count": 3}]},
+            "selected": {"buckets": [{"key": "b", "doc_count": 1}]},
+        },
+        "stories": {"count": {"value": 2}},
     }
+    response = {"aggregations": {"sampled": {"doc_count": 80, **aggs}}}
     fraction = Fraction(1, 16)
     facets = parse_facets(response, request, fraction=fraction)
     assert [(v["key"], v["count"]) for v in facets["source"]] == [("a", 48), ("b", 16)]
     assert parse_total_stories(response, fraction) == 32
-    assert parse_facets(response, request)["source"][0]["count"] == 3
+    assert facet_keys(response, "source") == {"a", "b"}
+    unsampled = {"aggregations": aggs}
+    assert parse_facets(unsampled, request)["source"][0]["count"] == 3
