@@ -114,11 +114,18 @@ def run_clients(
 
 
 def bench_load(
-    requests: list, index: str, engine_url: str, compile_search, compile_copies, compile_probe
+    requests: list,
+    index: str,
+    engine_url: str,
+    compile_search,
+    compile_copies,
+    compile_probe,
+    compile_sampled_counts,
 ) -> dict:
     """``requests``: (params, SearchRequest) pairs of the query mix. The raw side sends what the
     API sends: the probe, the search (its counts sampled when the probe says broad) and, for a
-    collapsed page, the stories' copies."""
+    collapsed page, the stories' copies; for a broad search, the hits and its sample's counts
+    in one ``_msearch``."""
     from articles.search.sampling import is_broad
 
     port = free_port()
@@ -129,8 +136,19 @@ def bench_load(
         (
             json.dumps(compile_probe(request)).encode(),
             {
-                sampled: json.dumps(compile_search(request, sampled=sampled)).encode()
-                for sampled in (False, True)
+                False: ("_search", json.dumps(compile_search(request)).encode()),
+                True: (
+                    "_msearch",
+                    "".join(
+                        json.dumps(line) + "\n"
+                        for line in (
+                            {},
+                            compile_search(request, aggs=False),
+                            {},
+                            compile_sampled_counts(request),
+                        )
+                    ).encode(),
+                ),
             },
             request,
         )
@@ -147,11 +165,15 @@ def bench_load(
         response = pool.request("POST", f"/{index}/_search", body=probe, headers=headers)
         if response.status != 200:
             return False
-        body = searches[is_broad(json.loads(response.data))]
-        response = pool.request("POST", f"/{index}/_search", body=body, headers=headers)
+        endpoint, body = searches[is_broad(json.loads(response.data))]
+        kind = {"Content-Type": "application/x-ndjson"} if endpoint == "_msearch" else headers
+        response = pool.request("POST", f"/{index}/{endpoint}", body=body, headers=kind)
         if response.status != 200:
             return False
-        hits = json.loads(response.data)["hits"]["hits"]
+        answer = json.loads(response.data)
+        if endpoint == "_msearch":
+            answer = answer["responses"][0]
+        hits = answer["hits"]["hits"]
         stories = [h["_source"].get("story") or h["_id"] for h in hits]
         if request.collapse and stories:
             copies = json.dumps(compile_copies(request, stories)).encode()

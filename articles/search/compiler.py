@@ -317,15 +317,13 @@ def highlight_spec(request: SearchRequest | None = None) -> dict:
     }
 
 
-def compile_search(
-    request: SearchRequest, *, aggs: bool = True, highlight: bool = True, sampled: bool = False
-) -> dict:
+def compile_search(request: SearchRequest, *, aggs: bool = True, highlight: bool = True) -> dict:
     """The full search body: query (text + dates), post_filter (facets), aggs, sort, highlight.
 
     Facet filters go to ``post_filter`` so that each facet's counts can ignore its own selection
     (disjunctive faceting, see :mod:`articles.search.facets`); hits are filtered by all of them.
-    ``sampled``: the aggregations count a sample (:mod:`articles.search.sampling`; the answer to
-    :func:`compile_probe` decides); the hits and the total stay exact.
+    A search too broad to count in full (:func:`compile_probe` decides) is sent without
+    aggregations, beside :func:`compile_sampled_counts`.
     """
     validate(request)
     body: dict = {
@@ -341,7 +339,7 @@ def compile_search(
     if post_filter is not None:
         body["post_filter"] = post_filter
     if aggs:
-        body["aggs"] = facets.compile_aggs(request, sampled=sampled)
+        body["aggs"] = facets.compile_aggs(request)
     if request.collapse:
         # One hit per story. Its copies come from compile_story_copies, one request for the
         # whole page: collapse's inner_hits would run one search per result (most of a
@@ -357,6 +355,25 @@ def compile_probe(request: SearchRequest) -> dict:
     its aggregations would count (text and dates; facet filters narrow the hits, not them)."""
     validate(request)
     return sampling.probe_body(_base_query(request, with_facet_filters=False))
+
+
+def compile_sampled_counts(request: SearchRequest) -> dict:
+    """The aggregations of a broad search, counted in its sample (:mod:`.sampling`): the sample
+    is part of the query, so the engine visits only the sample's matches (a filter aggregation
+    would still visit every match to test it)."""
+    validate(request)
+    query = {
+        "bool": {
+            "must": [_base_query(request, with_facet_filters=False)],
+            "filter": [sampling.sample_filter()],
+        }
+    }
+    return {
+        "size": 0,
+        "track_total_hits": False,
+        "query": query,
+        "aggs": facets.compile_aggs(request),
+    }
 
 
 def compile_story_copies(request: SearchRequest, story_ids: list[int]) -> dict:

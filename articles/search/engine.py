@@ -45,6 +45,26 @@ def engine_call(method: Callable[..., T], /, **kwargs) -> T:
         return method(**kwargs)
 
 
+def engine_msearch(bodies: list[dict], *, timeout: float = SEARCH_TIMEOUT) -> list[dict]:
+    """Several search bodies on the articles alias in one round trip (the engine runs them side
+    by side); one answer per body. A body the engine refuses fails the whole call, as
+    ``engine_search`` would have failed."""
+    lines: list[dict] = []
+    for body in bodies:
+        lines += [{}, body]
+    answer = engine_call(
+        get_client().msearch, body=lines, index=alias_name(), request_timeout=timeout
+    )
+    responses = answer.get("responses", [])
+    for item in responses:
+        if "error" in item:
+            error = item["error"]
+            kind = error.get("type", "error") if isinstance(error, dict) else str(error)
+            with engine_errors():
+                raise TransportError(item.get("status", 500), kind, error)
+    return responses
+
+
 def engine_search(body: dict, *, timeout: float = SEARCH_TIMEOUT) -> dict:
     """Run a search body on the articles alias, or in its point in time when ``body`` names one
     (the engine refuses an index beside a ``pit``)."""

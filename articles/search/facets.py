@@ -46,7 +46,7 @@ from fractions import Fraction
 from types import MappingProxyType
 from typing import Any, Protocol
 
-from .sampling import sample_filter, scale
+from .sampling import scale
 
 
 class FacetedRequest(Protocol):
@@ -100,7 +100,6 @@ INTERVALS = ("day", "week", "month", "year")
 INTERVAL_THRESHOLDS: tuple[tuple[int, str], ...] = ((62, "day"), (549, "week"), (3653, "month"))
 AUTO_BUCKETS = 60
 _STORIES = "stories"  # the aggregation counting story clusters
-_SAMPLED = "sampled"  # the filter aggregation around all others when counts are sampled
 _AUTO_INTERVALS = {"1d": "day", "7d": "week", "1M": "month"}
 
 Labels = Callable[[str, str], "str | None"]
@@ -213,13 +212,11 @@ def _date_aggs(request: FacetedRequest) -> dict:
     return {"filter": filter_clause(request), "aggs": inner}
 
 
-def compile_aggs(request: FacetedRequest, *, sampled: bool = False) -> dict:
+def compile_aggs(request: FacetedRequest) -> dict:
     """One ``filter`` aggregation per facet (other facets' filters) and the date histogram.
 
     Each facet also counts its selected keys exactly (``terms`` with ``include``), so a ticked
-    value outside the top ``size`` still shows its count. ``sampled``: all of them sit in one
-    ``filter`` aggregation that keeps the sample of :mod:`.sampling` (a search too broad to
-    count in full), so each match is tested against the sample once; the parsers scale up.
+    value outside the top ``size`` still shows its count.
     """
     chosen = selected(request)
     aggs: dict[str, Any] = {}
@@ -242,19 +239,12 @@ def compile_aggs(request: FacetedRequest, *, sampled: bool = False) -> dict:
         "filter": filter_clause(request),
         "aggs": {"count": {"cardinality": {"field": "story", "precision_threshold": 40000}}},
     }
-    if sampled:
-        return {_SAMPLED: {"filter": sample_filter(), "aggs": aggs}}
     return aggs
 
 
 # ------------------------------------------------------------------------------------------------
 # Parsing
 # ------------------------------------------------------------------------------------------------
-
-
-def _aggregations(aggs: Mapping) -> Mapping:
-    """The aggregations of a response, inside the sample's wrapper when there is one."""
-    return aggs.get(_SAMPLED, aggs)
 
 
 def _agg_name(facet: str) -> str:
@@ -315,7 +305,7 @@ def parse_facets(
     them; labels come from ``labels(facet, key)`` (database, gazetteer) and fall back to the key.
     Counts taken in a sample (``fraction`` of the result) are scaled up.
     """
-    aggs = _aggregations(aggs_response.get("aggregations", aggs_response) if aggs_response else {})
+    aggs = aggs_response.get("aggregations", aggs_response) if aggs_response else {}
     chosen = selected(request)
     out: dict[str, Any] = {}
     for name in FACETS:
@@ -349,13 +339,13 @@ def parse_facets(
 def parse_total_stories(response: Mapping, fraction: Fraction = EXACT) -> int | None:
     """Stories among the hits (approximate beyond 40,000), when aggregations were asked for;
     a sample's stories (``fraction`` of them, drawn by story) are scaled up."""
-    agg = _aggregations(response.get("aggregations", {})).get(_STORIES)
+    agg = response.get("aggregations", {}).get(_STORIES)
     return scale(int(agg["count"]["value"]), fraction) if agg else None
 
 
 def facet_keys(response: Mapping, facet: str) -> set[str]:
     """Every key a facet's aggregation returned (to fetch their labels in one go)."""
-    agg = _aggregations(response.get("aggregations", {})).get(_agg_name(facet), {})
+    agg = response.get("aggregations", {}).get(_agg_name(facet), {})
     return {str(b["key"]) for part in ("values", "selected") for b in _buckets(agg.get(part))}
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from .compiler import compile_probe, compile_search, compile_story_copies
-from .engine import engine_search
+from .compiler import compile_probe, compile_sampled_counts, compile_search, compile_story_copies
+from .engine import engine_msearch, engine_search
 from .facets import EXACT, TAG_FACETS, facet_keys, parse_facets, parse_total_stories
 from .hits import attach_story_copies, parse_hits, parse_story_copies, parse_total
 from .labels import Labels
@@ -56,23 +56,29 @@ class SearchResponse:
 
 def search(request: SearchRequest) -> SearchResponse:
     """Run a search; raises SearchRequestError (the user's to fix) or SearchUnavailable."""
-    # Compiling validates first. A search too broad to count in full counts a sample.
-    sampled = is_broad(engine_search(compile_probe(request)))
-    fraction = SAMPLE_FRACTION if sampled else EXACT
-    raw = engine_search(compile_search(request, sampled=sampled))
+    # Compiling validates first. A search too broad to count in full counts a sample, in a
+    # second request the engine runs beside the one for the hits.
+    if is_broad(engine_search(compile_probe(request))):
+        fraction = SAMPLE_FRACTION
+        raw, counts = engine_msearch(
+            [compile_search(request, aggs=False), compile_sampled_counts(request)]
+        )
+    else:
+        fraction = EXACT
+        raw = counts = engine_search(compile_search(request))
 
     hits = parse_hits(raw)
     if request.collapse and hits:
         add_story_copies(request, hits)
     labels = Labels()
-    labels.prefetch_sources({hit.get("source", "") for hit in hits} | facet_keys(raw, "source"))
+    labels.prefetch_sources({hit.get("source", "") for hit in hits} | facet_keys(counts, "source"))
     return SearchResponse(
         total=parse_total(raw),
-        total_stories=parse_total_stories(raw, fraction),
+        total_stories=parse_total_stories(counts, fraction),
         page=request.page,
         page_size=request.page_size,
         results=[_result(hit, labels) for hit in hits],
-        facets=parse_facets(raw, request, labels=labels, fraction=fraction),
+        facets=parse_facets(counts, request, labels=labels, fraction=fraction),
         collapsed=request.collapse,
         counted_fraction=fraction,
     )

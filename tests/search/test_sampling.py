@@ -4,7 +4,7 @@ from collections import Counter
 from fractions import Fraction
 
 from articles.search import sampling
-from articles.search.compiler import compile_probe, compile_search
+from articles.search.compiler import compile_probe, compile_sampled_counts, compile_search
 from articles.search.facets import facet_keys, parse_facets, parse_total_stories
 from articles.search.request import SearchRequest
 
@@ -31,16 +31,18 @@ def test_a_probe_counts_up_to_just_past_the_threshold_and_reads_either_relation(
     assert not sampling.is_broad({})
 
 
-def test_sampled_aggregations_sit_in_the_sample_and_the_hits_do_not():
+def test_a_broad_search_counts_its_sample_in_a_request_of_its_own():
     request = SearchRequest(q="داعش", filters={"source": ("a",)})
-    exact, sampled = compile_search(request), compile_search(request, sampled=True)
-    assert {k: v for k, v in sampled.items() if k != "aggs"} == {
-        k: v for k, v in exact.items() if k != "aggs"
+    exact = compile_search(request)
+    counts = compile_sampled_counts(request)
+    # the hits' request is the search without aggregations, unchanged otherwise
+    assert compile_search(request, aggs=False) == {k: v for k, v in exact.items() if k != "aggs"}
+    # the counts: the same aggregations, over the query's matches in the sample, no hits
+    assert counts["aggs"] == exact["aggs"] and counts["size"] == 0
+    assert counts["query"] == {
+        "bool": {"must": [exact["query"]], "filter": [sampling.sample_filter()]}
     }
-    # one filter aggregation keeps the sample; inside it, the same aggregations as unsampled
-    assert sampled["aggs"] == {
-        "sampled": {"filter": sampling.sample_filter(), "aggs": exact["aggs"]}
-    }
+    assert "post_filter" not in counts  # facet filters narrow the hits, not the counts
 
 
 def test_the_probe_counts_what_the_aggregations_count():
@@ -59,11 +61,10 @@ def test_parsed_counts_of_a_sample_are_scaled_up():
         },
         "stories": {"count": {"value": 2}},
     }
-    response = {"aggregations": {"sampled": {"doc_count": 80, **aggs}}}
+    response = {"aggregations": aggs}
     fraction = Fraction(1, 16)
     facets = parse_facets(response, request, fraction=fraction)
     assert [(v["key"], v["count"]) for v in facets["source"]] == [("a", 48), ("b", 16)]
     assert parse_total_stories(response, fraction) == 32
     assert facet_keys(response, "source") == {"a", "b"}
-    unsampled = {"aggregations": aggs}
-    assert parse_facets(unsampled, request)["source"][0]["count"] == 3
+    assert parse_facets(response, request)["source"][0]["count"] == 3
