@@ -15,6 +15,7 @@ Only :mod:`articles.actions` calls this, inside its transaction.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 
 from django.db import connection
@@ -22,6 +23,8 @@ from django.db import connection
 from .models import Article
 
 #: The staging table: one per database session, emptied before each use and at each commit.
+#: Its name carries a hash of the columns, so a session that outlives a migration of the
+#: articles table makes a new one rather than copying into the old shape.
 STAGING = "article_upsert_staging"
 
 
@@ -43,6 +46,7 @@ def upsert_articles_rows(rows: Sequence[dict], update: Sequence[str]) -> list[tu
         raise ValueError(f"not Article columns: {sorted(unknown)}")
     defaults = {f.attname: f.get_default() for f in fields}
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    staging = f"{STAGING}_{hashlib.sha1(columns.encode()).hexdigest()[:8]}"
     table = connection.ops.quote_name(meta.db_table)
     updates = ", ".join(
         f"{quoted} = EXCLUDED.{quoted}"
@@ -50,18 +54,18 @@ def upsert_articles_rows(rows: Sequence[dict], update: Sequence[str]) -> list[tu
     )
     with connection.cursor() as cursor:
         cursor.execute(
-            f"CREATE TEMP TABLE IF NOT EXISTS {STAGING} ON COMMIT DELETE ROWS AS "
+            f"CREATE TEMP TABLE IF NOT EXISTS {staging} ON COMMIT DELETE ROWS AS "
             f"SELECT {columns} FROM {table} WITH NO DATA"
         )
-        cursor.execute(f"TRUNCATE {STAGING}")  # a savepoint's earlier use, not yet committed
-        with cursor.cursor.copy(f"COPY {STAGING} ({columns}) FROM STDIN") as copy:
+        cursor.execute(f"TRUNCATE {staging}")  # a savepoint's earlier use, not yet committed
+        with cursor.cursor.copy(f"COPY {staging} ({columns}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(
                     [f.get_db_prep_save(row.get(f.attname, defaults[f.attname]), connection)
                      for f in fields]
                 )  # fmt: skip
         cursor.execute(
-            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {STAGING} "
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {staging} "
             f"ON CONFLICT (source_id, key) DO UPDATE SET {updates} "
             f"WHERE {table}.content_hash IS DISTINCT FROM EXCLUDED.content_hash "
             "RETURNING id, source_id, key"
