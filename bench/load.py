@@ -113,6 +113,12 @@ def run_clients(
     }
 
 
+def msearch_ndjson(bodies: list[dict]) -> bytes:
+    """An ``_msearch`` request body: each search body after an empty header (the index is in
+    the path), one JSON document a line."""
+    return "".join(json.dumps(line) + "\n" for body in bodies for line in ({}, body)).encode()
+
+
 def bench_load(
     requests: list,
     index: str,
@@ -139,15 +145,9 @@ def bench_load(
                 False: ("_search", json.dumps(compile_search(request)).encode()),
                 True: (
                     "_msearch",
-                    "".join(
-                        json.dumps(line) + "\n"
-                        for line in (
-                            {},
-                            compile_search(request, aggs=False),
-                            {},
-                            compile_sampled_counts(request),
-                        )
-                    ).encode(),
+                    msearch_ndjson(
+                        [compile_search(request, aggs=False), compile_sampled_counts(request)]
+                    ),
                 ),
             },
             request,

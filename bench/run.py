@@ -77,6 +77,7 @@ from articles.search.index import alias_name, index_body  # noqa: E402
 from articles.search.sampling import is_broad  # noqa: E402
 from bench.collection_bench import bench_collection  # noqa: E402
 from bench.corpus import write_corpus  # noqa: E402
+from bench.load import bench_load, msearch_ndjson  # noqa: E402
 from bench.peak import command_with_peak, read_peak_mb  # noqa: E402
 from bench.queries import QUERIES, as_params  # noqa: E402
 
@@ -312,8 +313,7 @@ def bench_search(repeats: int = 5) -> dict:
                 sampled_queries.add(repr(request))
         body = compile_search(request, aggs=aggs and not sampled, **variant)
         if sampled:  # the hits and the sample's counts side by side, as the API sends them
-            lines = [{}, body, {}, compile_sampled_counts(request)]
-            ndjson = "".join(json.dumps(line) + "\n" for line in lines).encode()
+            ndjson = msearch_ndjson([body, compile_sampled_counts(request)])
             result = engine("POST", f"/{index}/_msearch", ndjson, "application/x-ndjson")
             result = result["responses"][0]
         else:
@@ -515,8 +515,6 @@ def main() -> None:
         print("search: API vs raw engine …", flush=True)
         results["search"] = bench_search(int(os.environ.get("BENCH_SEARCH_REPEATS", "5")))
     if "load" in parts:
-        from bench.load import bench_load
-
         print("load: 1, 8 and 32 clients on gunicorn vs the raw engine …", flush=True)
         results["load"] = bench_load(
             list(as_params(QUERIES)),
