@@ -46,7 +46,7 @@ from fractions import Fraction
 from types import MappingProxyType
 from typing import Any, Protocol
 
-from .sampling import scale
+from .sampling import EXACT, scale
 
 
 class FacetedRequest(Protocol):
@@ -265,10 +265,6 @@ def _date_key(bucket: Mapping) -> str:
     return datetime.fromtimestamp(int(bucket["key"]) / 1000, tz=UTC).date().isoformat()
 
 
-#: The share of the result the aggregations counted: all of it, unless sampled.
-EXACT = Fraction(1)
-
-
 def parse_date(agg: Mapping | None, request: FacetedRequest, fraction: Fraction = EXACT) -> dict:
     """``{"interval": "day|week|month|year", "buckets": [{"start": "YYYY-MM-DD", "count": n}]}``;
     counts taken in a sample (``fraction`` of the result) are scaled up."""
@@ -350,7 +346,6 @@ def facet_keys(response: Mapping, facet: str) -> set[str]:
 
 
 __all__ = [
-    "EXACT",
     "FACETS",
     "INTERVALS",
     "TAG_FACETS",

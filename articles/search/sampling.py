@@ -31,6 +31,8 @@ SAMPLE_BUCKETS = 1 << SAMPLE_BITS  # 64
 SAMPLED_BUCKETS = 4
 #: The share of stories the sampled aggregations count (1 in 16).
 SAMPLE_FRACTION = Fraction(SAMPLED_BUCKETS, SAMPLE_BUCKETS)
+#: The share counted when a search is not sampled: all of it.
+EXACT = Fraction(1)
 SAMPLE_FIELD = "sample_bucket"
 
 # Fibonacci hashing (Knuth): consecutive story ids spread evenly over the buckets.

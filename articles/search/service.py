@@ -12,11 +12,11 @@ from fractions import Fraction
 
 from .compiler import compile_probe, compile_sampled_counts, compile_search, compile_story_copies
 from .engine import engine_msearch, engine_search
-from .facets import EXACT, TAG_FACETS, facet_keys, parse_facets, parse_total_stories
+from .facets import TAG_FACETS, facet_keys, parse_facets, parse_total_stories
 from .hits import attach_story_copies, parse_hits, parse_story_copies, parse_total
 from .labels import Labels
 from .request import SearchRequest
-from .sampling import SAMPLE_FRACTION, is_broad
+from .sampling import EXACT, SAMPLE_FRACTION, is_broad
 
 
 @dataclass
