@@ -74,7 +74,7 @@ def search(request: SearchRequest) -> SearchResponse:
     labels.prefetch_sources({hit.get("source", "") for hit in hits} | facet_keys(counts, "source"))
     return SearchResponse(
         total=parse_total(raw),
-        total_stories=parse_total_stories(counts, fraction),
+        total_stories=_total_stories(request, hits, parse_total_stories(counts, fraction)),
         page=request.page,
         page_size=request.page_size,
         results=[_result(hit, labels) for hit in hits],
@@ -82,6 +82,15 @@ def search(request: SearchRequest) -> SearchResponse:
         collapsed=request.collapse,
         counted_fraction=fraction,
     )
+
+
+def _total_stories(request: SearchRequest, hits: list[dict], counted: int | None) -> int | None:
+    """The stories' count, exact when this page ends the list: a collapsed page that is not
+    full shows the last stories, so pagination never promises a page an estimate (a sample's,
+    or the cardinality's past 40,000) made up."""
+    if request.collapse and 0 < len(hits) < request.page_size:
+        return (request.page - 1) * request.page_size + len(hits)
+    return counted
 
 
 def add_story_copies(request: SearchRequest, hits: list[dict]) -> None:
