@@ -54,11 +54,14 @@ class SearchResponse:
         }
 
 
-def search(request: SearchRequest) -> SearchResponse:
-    """Run a search; raises SearchRequestError (the user's to fix) or SearchUnavailable."""
+def search(request: SearchRequest, *, sample: bool = True) -> SearchResponse:
+    """Run a search; raises SearchRequestError (the user's to fix) or SearchUnavailable.
+
+    ``sample=False`` counts in full however broad the search (for the rare answer that must not
+    be an estimate, such as where an estimated list really ends)."""
     # Compiling validates first. A search too broad to count in full counts a sample, in a
     # second request the engine runs beside the one for the hits.
-    if is_broad(engine_search(compile_probe(request))):
+    if sample and is_broad(engine_search(compile_probe(request))):
         fraction = SAMPLE_FRACTION
         raw, counts = engine_msearch(
             [compile_search(request, aggs=False), compile_sampled_counts(request)]

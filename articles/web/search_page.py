@@ -184,6 +184,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
         last_url = ""
         listed = listed_total(response)
         if not response.results and listed and not context["page_error"]:
+            if response.counts_estimated:  # the estimated end may be past the real one
+                listed = _counted_in_full(search_request) or listed
             last = max(1, math.ceil(listed / response.page_size))
             last = min(last, MAX_RESULT_WINDOW // response.page_size)
             context["page_error"] = gettext(
@@ -212,6 +214,15 @@ def search_page(request: HttpRequest) -> HttpResponse:
     context["chips"] = _chips(state, response.facets if response else None)
     context["clear_url"] = "?" + urlencode([("q", state.get("q"))]) if state.get("q") else "?"
     return render(request, "articles/search.html", context, status=status)
+
+
+def _counted_in_full(search_request) -> int | None:
+    """How many results the list really holds (page 1, counted without a sample), or None when
+    the engine cannot say now."""
+    try:
+        return listed_total(search(replace(search_request, page=1), sample=False))
+    except (SearchRequestError, SearchUnavailable):
+        return None
 
 
 def article_params(state: State, page: int) -> list[tuple[str, str]]:

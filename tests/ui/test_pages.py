@@ -349,6 +349,26 @@ def test_page_past_the_engine_window_is_explained(researcher, ui_corpus):
     assert "past the last result" in past and "Go to the last page" in past
 
 
+def test_past_the_end_of_an_estimated_list_links_to_its_real_last_page(
+    researcher, ui_corpus, monkeypatch
+):
+    """A sample's estimate may put the end past the real one; the way back is counted in full."""
+    from articles.search import facets, sampling
+
+    def last_link(content: str) -> str:
+        return re.search(r'href="([^"]*)">Go to the last page', content).group(1)
+
+    exact = page(researcher, "/en/", q=Q, page="400").content.decode()
+    monkeypatch.setattr(sampling, "SAMPLE_ABOVE", 0)
+    # An estimate far too high, even when the sample holds none of the corpus's stories (their
+    # ids, and so their buckets, depend on the tests run before).
+    monkeypatch.setattr(facets, "scale", lambda n, fraction: n if fraction == 1 else (n + 1) * 1000)
+    sampled = page(researcher, "/en/", q=Q, page="400").content.decode()
+    assert "past the last result" in sampled
+    assert last_link(sampled) == last_link(exact)
+    assert "page=500" not in last_link(sampled)  # where the estimate alone would have sent it
+
+
 def test_chart_bars_link_to_their_dates(researcher, ui_corpus):
     content = page(researcher, q=Q, date_from="2015-07-01", date_to="2015-08-31").content.decode()
     bars = re.findall(
