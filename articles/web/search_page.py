@@ -112,9 +112,14 @@ def _chips(state: State, facets: dict | None) -> list[dict]:
     return chips
 
 
+def _last_page(listed: int, page_size: int) -> int:
+    """The last page a list of ``listed`` results can be paged to (the engine's window caps it)."""
+    return min(max(1, math.ceil(listed / page_size)), MAX_RESULT_WINDOW // page_size)
+
+
 def _pages(state: State, page: int, total: int, page_size: int) -> dict | None:
     pages_total = max(1, math.ceil(total / page_size))
-    reachable = min(pages_total, MAX_RESULT_WINDOW // page_size)
+    reachable = _last_page(total, page_size)
     if reachable <= 1 and page <= 1:
         return None
     numbers: list[int | None] = []
@@ -184,20 +189,16 @@ def search_page(request: HttpRequest) -> HttpResponse:
         last_url = ""
         listed = listed_total(response)
         if not response.results and listed and not context["page_error"]:
-            if response.counts_estimated:  # the estimated end may be past the real one
+            if response.collapsed and response.counts_estimated:
+                # the stories' estimated end may be past the real one (articles are exact)
                 listed = _counted_in_full(search_request) or listed
-            last = max(1, math.ceil(listed / response.page_size))
-            last = min(last, MAX_RESULT_WINDOW // response.page_size)
+            last = _last_page(listed, response.page_size)
             context["page_error"] = gettext(
                 "This page is past the last result (page %(last)s)."
             ) % {"last": last}
             last_url = state.url(page=last)
         elif context["page_error"]:
-            last = min(
-                max(1, math.ceil(listed / response.page_size)),
-                MAX_RESULT_WINDOW // response.page_size,
-            )
-            last_url = state.url(page=last)
+            last_url = state.url(page=_last_page(listed, response.page_size))
         _decorate(response.results, state)
         context.update(
             response=response,
