@@ -7,7 +7,7 @@ Spans are character offsets into ``tokens.document_text(title, body, byline)`` (
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 FACETS = ("actors", "venues", "places", "topics")
@@ -52,13 +52,35 @@ class Tags:
     def get(self, facet: str, slug: str) -> TagHit | None:
         return next((h for h in getattr(self, facet) if h.slug == slug), None)
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form (dates as ISO strings) for storage."""
-        out: dict[str, Any] = {f: [asdict(h) for h in getattr(self, f)] for f in FACETS}
+    def to_dict(self, *, details: bool = True) -> dict[str, Any]:
+        """The stored form, exactly as PostgreSQL's JSON gives it back (lists, not tuples;
+        dates as ISO strings), so a stored value compares equal to a fresh one. Built by hand:
+        ``dataclasses.asdict`` deep-copies every value and was most of the cost.
+        ``details=False`` leaves out the event dates' evidence (stored articles keep the
+        dates in a column of their own)."""
+        out: dict[str, Any] = {
+            facet: [
+                {
+                    "slug": hit.slug,
+                    "spans": [[start, end] for start, end in hit.spans],
+                    "evidence": list(hit.evidence),
+                    "source": hit.source,
+                }
+                for hit in getattr(self, facet)
+            ]
+            for facet in FACETS
+        }
         out["event_dates"] = [d.isoformat() for d in self.event_dates]
-        out["event_date_details"] = [
-            {**asdict(e), "date": e.date.isoformat()} for e in self.event_date_details
-        ]
+        if details:
+            out["event_date_details"] = [
+                {
+                    "date": e.date.isoformat(),
+                    "precision": e.precision,
+                    "span": list(e.span),
+                    "evidence": e.evidence,
+                }
+                for e in self.event_date_details
+            ]
         return out
 
 

@@ -4,12 +4,14 @@ the starter gazetteer (articles.enrichment.starter). Pure Python: no database or
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 
 from articles.enrichment import starter as data
 from articles.enrichment.matcher import Gazetteer
 from articles.enrichment.overrides import Override, curated
+from articles.enrichment.stored import enrichment_fields
 from articles.enrichment.tagger import default_gazetteer, tag
 from articles.enrichment.tags import Tags
 from articles.enrichment.tokens import document_text
@@ -306,6 +308,21 @@ def test_override_validation_and_storage_shape(g):
     assert stored["actors"][0]["slug"] == "isis" and stored["event_dates"] == ["2018-07-03"]
 
 
+def test_stored_tags_are_what_postgresql_gives_back(g):
+    # A stored value is compared with a fresh one to tell whether tags changed: the fresh one
+    # must already be in JSON's own types (lists, not tuples; ISO dates).
+    text = "هاجم داعش القرية في الموصل يوم 3 يوليو 2018، وأدان مجلس الأمن تمويل الإرهاب."
+    tags = t(g, text, title="داعش في الموصل")
+    for details in (True, False):
+        stored = tags.to_dict(details=details)
+        assert json.loads(json.dumps(stored, ensure_ascii=False)) == stored
+        assert ("event_date_details" in stored) is details
+    fields = enrichment_fields("داعش في الموصل", text, "", g, "v1")
+    assert json.loads(json.dumps(fields["tags"], ensure_ascii=False)) == fields["tags"]
+    assert fields["tags"]["actors"] and "event_dates" not in fields["tags"]
+    assert fields["event_dates"] == [dt.date(2018, 7, 3)]
+
+
 # ------------------------------------------------------------------------------------------------
 # gazetteer size and integrity
 # ------------------------------------------------------------------------------------------------
@@ -378,3 +395,30 @@ def test_from_data_accepts_dicts():
     tags = tag("", "أعلنت جبهة س في صور عن تمويل.", gz)
     assert tags.slugs("actors") == {"x"} and tags.slugs("places") == {"c"}
     assert tags.slugs("topics") == {"tp"}
+
+
+def test_indexed_slugs_are_the_final_tags(g):
+    # ``tag_keys`` (what the index gets) works on slugs alone; it must agree with the full
+    # ``final_tags`` (what the article page shows) whatever the curators decided.
+    from types import SimpleNamespace
+
+    from articles.enrichment.stored import final_tags, tag_keys
+    from articles.enrichment.tags import FACETS
+
+    text = "هاجم داعش القرية في الموصل، وأدان مجلس الأمن تمويل الإرهاب في نيويورك."
+    stored = t(g, text, title="داعش في الموصل").to_dict(details=False)
+    assert stored["actors"] and stored["places"]
+    decide = [
+        [],
+        [("actors", "isis", "remove")],
+        [("actors", "al-qaeda", "add"), ("topics", stored["topics"][0]["slug"], "remove")],
+        [("actors", "isis", "remove"), ("actors", "isis", "add")],  # the last decision wins
+        [("venues", "new-york", "add"), ("places", "no-such-place", "remove")],
+    ]
+    for decisions in decide:
+        overrides = [SimpleNamespace(facet=f, slug=s, action=a) for f, s, a in decisions]
+        final = final_tags(stored, overrides)
+        assert tag_keys(stored, overrides) == {f: sorted(final.slugs(f)) for f in FACETS}
+    with pytest.raises(ValueError):
+        tag_keys(stored, [SimpleNamespace(facet="people", slug="isis", action="add")])
+    assert tag_keys({}, []) == {f: [] for f in FACETS}
