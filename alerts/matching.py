@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from articles.search import percolator, recent
-from articles.search.documents import article_document
+from articles.search.documents import article_documents
 from articles.search.errors import SearchRequestError
 
 from . import actions, queries
@@ -54,13 +54,9 @@ def percolate_batch(article_ids: Iterable[int]) -> int:
             pk__in=ids,
             status=Article.Status.VISIBLE,
             collected_at__gte=floor,
-        )
-        .exclude(pk__in=BackfilledArticle.objects.filter(article_id__in=ids).values("article_id"))
-        .defer("raw", "minhash", "event_dates")
-        .select_related("source")
-        .prefetch_related("tag_overrides", "source__collections")
+        ).exclude(pk__in=BackfilledArticle.objects.filter(article_id__in=ids).values("article_id"))
     )
-    documents = {a.pk: article_document(a) for a in articles}
+    documents = dict(article_documents(articles))
     if not documents:
         return 0
     return actions.record_matches(percolator.percolate(documents), via=AlertMatch.Via.PERCOLATOR)

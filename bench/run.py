@@ -72,7 +72,7 @@ from articles.search.compiler import (  # noqa: E402
     compile_search,
     compile_story_copies,
 )
-from articles.search.documents import article_document  # noqa: E402
+from articles.search.documents import article_documents  # noqa: E402
 from articles.search.index import alias_name, index_body  # noqa: E402
 from articles.search.sampling import is_broad  # noqa: E402
 from bench.collection_bench import bench_collection  # noqa: E402
@@ -168,14 +168,14 @@ def bulk_file(path: Path, sample: int | None = None) -> int:
     or about ``sample`` taken at an even stride through the ids, so that a sample of a large
     run keeps the whole run's mix of sources and generated variants."""
     count = 0
-    articles = Article.objects.select_related("source").prefetch_related("tag_overrides")
+    articles = Article.objects.all()
     if sample and (total := Article.objects.count()) > sample:
         stride = total // sample
         articles = articles.alias(stride_rest=F("id") % stride).filter(stride_rest=0)
     with path.open("w", encoding="utf-8") as out:
-        for article in articles.order_by("id").iterator(chunk_size=2000):
-            out.write(json.dumps({"index": {"_id": str(article.pk)}}) + "\n")
-            out.write(json.dumps(article_document(article), ensure_ascii=False) + "\n")
+        for pk, document in article_documents(articles.order_by("id")):
+            out.write(json.dumps({"index": {"_id": str(pk)}}) + "\n")
+            out.write(json.dumps(document, ensure_ascii=False) + "\n")
             count += 1
     return count
 

@@ -15,7 +15,7 @@ from opensearchpy import NotFoundError, RequestError, helpers
 from ..models import Article, IndexChange
 from ..signals import index_batch_accepted
 from .client import get_client, point_alias
-from .documents import article_document
+from .documents import article_documents
 from .index import MAPPING_VERSION, REFRESH_INTERVAL, alias_name, index_body, new_index_name
 
 log = logging.getLogger(__name__)
@@ -67,17 +67,10 @@ def mapping_is_current() -> bool:
 
 def _bulk_actions(article_ids: Iterable[int], index: str) -> Iterator[dict]:
     ids = set(article_ids)
-    visible = (
-        Article.objects.filter(pk__in=ids, status=Article.Status.VISIBLE)
-        # The input as received and the signature are never indexed; raw is the largest column.
-        .defer("raw", "minhash", "event_dates")
-        .select_related("source")
-        .prefetch_related("tag_overrides", "source__collections")
-        .iterator(chunk_size=500)
-    )
-    for article in visible:
-        ids.discard(article.pk)
-        yield {"_index": index, "_id": str(article.pk), "_source": article_document(article)}
+    visible = Article.objects.filter(pk__in=ids, status=Article.Status.VISIBLE)
+    for pk, document in article_documents(visible):
+        ids.discard(pk)
+        yield {"_index": index, "_id": str(pk), "_source": document}
     for gone in ids:  # hidden or deleted: out of the index
         yield {"_op_type": "delete", "_index": index, "_id": str(gone)}
 

@@ -13,7 +13,7 @@ import pytest
 from alerts import queries
 from articles.models import Article
 from articles.search import percolator, service
-from articles.search.documents import article_document
+from articles.search.documents import article_documents
 
 from .helpers import drain, make_source, make_user, new_article, saved_with_alert
 
@@ -63,11 +63,9 @@ def test_percolator_and_search_page_find_the_same_articles(alerts_engine):
     drain()
     alerts = {saved_with_alert(user, q, name=f"s{i}").alert.pk: q for i, q in enumerate(SAVED)}
 
-    articles = Article.objects.select_related("source").prefetch_related(
-        "tag_overrides", "source__collections"
-    )
+    documents = dict(article_documents(Article.objects.all()))
     percolated: dict[str, set[int]] = defaultdict(set)
-    for alert_id, article_id in percolator.percolate({a.pk: article_document(a) for a in articles}):
+    for alert_id, article_id in percolator.percolate(documents):
         percolated[alerts[alert_id]].add(article_id)
 
     for query in SAVED:
