@@ -22,6 +22,8 @@ RUN="$VAR/run"
 BASE="${CTSEARCH_CLUSTER_PORT:-59210}"
 NODES="${CTSEARCH_CLUSTER_NODES:-3}"
 HEAP="${CTSEARCH_CLUSTER_HEAP:-384m}"
+# As ops/services.sh starts its node (OpenSearch's own G1 settings).
+OPENSEARCH_GC="-XX:+UseG1GC -XX:G1ReservePercent=25 -XX:InitiatingHeapOccupancyPercent=30"
 OS_JAR="$ROOT/ops/opensearch/target/ctsearch-opensearch-node-1.0.jar"
 OS_LIB="$ROOT/var/opensearch/lib"
 
@@ -53,7 +55,7 @@ start() {
     node_pid "$port" >/dev/null && continue
     say "starting cluster node on 127.0.0.1:$port"
     mkdir -p "$VAR/cluster/node-$port"
-    setsid nohup java -Xms"$HEAP" -Xmx"$HEAP" -XX:+UseG1GC \
+    setsid nohup java -Xms"$HEAP" -Xmx"$HEAP" $OPENSEARCH_GC \
       -Djava.awt.headless=true -Dfile.encoding=UTF-8 -Dlog4j2.formatMsgNoLookups=true \
       -cp "$OS_JAR:$OS_LIB/*" ctsearch.opensearch.LocalNode "$VAR/cluster/node-$port" "$port" "$members" \
       >"$LOG/cluster-$port.log" 2>&1 </dev/null &

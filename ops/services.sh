@@ -25,6 +25,10 @@ PG_PORT="${CTSEARCH_PG_PORT:-55432}"
 REDIS_PORT="${CTSEARCH_REDIS_PORT:-56379}"
 OPENSEARCH_PORT="${CTSEARCH_OPENSEARCH_PORT:-59200}"
 OPENSEARCH_HEAP="${CTSEARCH_OPENSEARCH_HEAP:-1g}"
+# OpenSearch's own jvm.options for G1: collect early and keep a reserve, so the real-memory
+# circuit breaker (95% of the heap) sees live data, not garbage a collection would free. Without
+# them a 1 GB node answered 429 "Data too large" to requests while its old generation held 370 MB.
+OPENSEARCH_GC="-XX:+UseG1GC -XX:G1ReservePercent=25 -XX:InitiatingHeapOccupancyPercent=30"
 
 PG_DIR="$VAR/postgres"
 PG_DATA="$PG_DIR/data"
@@ -201,7 +205,7 @@ opensearch_start() {
       say "starting OpenSearch 2.19 on 127.0.0.1:$OPENSEARCH_PORT"
       mkdir -p "$OS_DIR/home" "$RUN"
       # setsid: the node outlives the shell that started it (make returns, the node stays).
-      setsid nohup java -Xms"$OPENSEARCH_HEAP" -Xmx"$OPENSEARCH_HEAP" -XX:+UseG1GC \
+      setsid nohup java -Xms"$OPENSEARCH_HEAP" -Xmx"$OPENSEARCH_HEAP" $OPENSEARCH_GC \
         -Djava.awt.headless=true -Dfile.encoding=UTF-8 -Dlog4j2.formatMsgNoLookups=true \
         -cp "$OS_JAR:$OS_LIB/*" ctsearch.opensearch.LocalNode "$OS_DIR/home" "$OPENSEARCH_PORT" \
         >"$LOG/opensearch.log" 2>&1 </dev/null &
