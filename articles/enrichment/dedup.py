@@ -168,26 +168,38 @@ class StoryIndex:
 
     def add(self, article_id: int, sig: np.ndarray) -> int:
         """Index one article and return its story id. Adding an id twice returns its story."""
+        return self.join(article_id, sig)[0]
+
+    def join(self, article_id: int, sig: np.ndarray) -> tuple[int, set[int]]:
+        """Index one article; returns its story id and the other stories it joined (their
+        articles now carry that story id). One lookup: ingest used to ``query`` first to learn
+        the same."""
         row = self._row_of.get(article_id)
         if row is not None:
-            return self._story[self._find(row)]
+            return self._story[self._find(row)], set()
         sig = self._check(sig)
         row = self._append(article_id, sig)
         if is_empty(sig):
-            return article_id
+            return article_id, set()
         keys = _band_keys(sig[None, :], self.bands, self.rows)[0]
         cands, counts = self._lookup(keys)
         for key, count in zip(keys.tolist(), counts, strict=True):
             if count < self.bucket_cap:
                 self._pending.setdefault(key, []).append(row)
                 self._pending_size += 1
+        joined: set[int] = set()
         if cands.size:
             same = np.count_nonzero(self._sigs[cands] == sig, axis=1)
             for other in cands[same >= self._need].tolist():
+                # Before the union: clusters merge only here, so this is the story ``other``
+                # had before this article came (or one already joined to it, which is too).
+                joined.add(self._story[self._find(other)])
                 self._union(row, other)
         if self._pending_size > self._compact_at:
             self._compact()
-        return self._story[self._find(row)]
+        story = self._story[self._find(row)]
+        joined.discard(story)
+        return story, joined
 
     def query(self, sig: np.ndarray) -> list[int]:
         """Ids of indexed articles that share an LSH band with ``sig`` and whose estimated

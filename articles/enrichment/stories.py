@@ -76,11 +76,9 @@ class StoryAssigner:
         moves: dict[int, int] = {}  # old story id -> new story id (merged clusters)
         assigned: dict[int, int] = {}
         for pk in sorted(new):
-            sig = minhash.signature_from_bytes(bytes(new[pk]))
-            before = {c: index.story_of(c) for c in index.query(sig) if c in index}
-            story = index.add(pk, sig)
+            story, joined = index.join(pk, minhash.signature_from_bytes(bytes(new[pk])))
             assigned[pk] = story
-            for old_story in {s for s in before.values() if s != story}:
+            for old_story in joined:
                 moves[old_story] = story
         changed = actions.set_stories(assigned, moves, queued=article_ids if queued else ())
         if len(index) > self.window * 3 // 2:

@@ -198,6 +198,17 @@ def test_union_find_merges_transitively_and_keeps_the_smallest_id():
     assert len(index) == 3
 
 
+def test_join_says_which_stories_an_article_merged():
+    a, b, c = _window(0, 100), _window(20, 120), _window(45, 145)
+    index = dedup.StoryIndex()
+    assert index.join(5, sig(a)) == (5, set())
+    assert index.join(9, sig(c)) == (9, set())
+    assert index.join(11, sig(c)) == (9, set())  # joins story 9, merges nothing
+    assert index.join(7, sig(b)) == (5, {9})  # story 9 (articles 9 and 11) becomes story 5
+    assert index.stories() == {5: 5, 7: 5, 9: 5, 11: 5}
+    assert index.join(7, sig(b)) == (5, set())  # again: nothing new
+
+
 def test_query_verifies_candidates():
     index = dedup.StoryIndex()
     index.add(1, sig(_window(0, 100)))
