@@ -53,10 +53,9 @@ def upsert_articles_rows(rows: Sequence[dict], update: Sequence[str]) -> list[tu
         for quoted in (connection.ops.quote_name(meta.get_field(name).column) for name in update)
     )
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"CREATE TEMP TABLE IF NOT EXISTS {staging} ON COMMIT DELETE ROWS AS "
-            f"SELECT {columns} FROM {table} WITH NO DATA"
-        )
+        cursor.execute("SELECT to_regclass(%s)", [f"pg_temp.{staging}"])
+        if cursor.fetchone()[0] is None:
+            _create_staging(cursor, staging, table, columns)
         cursor.execute(f"TRUNCATE {staging}")  # a savepoint's earlier use, not yet committed
         with cursor.cursor.copy(f"COPY {staging} ({columns}) FROM STDIN") as copy:
             for row in rows:
@@ -71,3 +70,24 @@ def upsert_articles_rows(rows: Sequence[dict], update: Sequence[str]) -> list[tu
             "RETURNING id, source_id, key"
         )
         return [tuple(found) for found in cursor.fetchall()]
+
+
+def _create_staging(cursor, staging: str, table: str, columns: str) -> None:
+    cursor.execute(
+        f"CREATE TEMP TABLE {staging} ON COMMIT DELETE ROWS AS "
+        f"SELECT {columns} FROM {table} WITH NO DATA"
+    )
+    # The table's column compression (LZ4, migration 0006), which CREATE … AS does not carry
+    # over: the values are compressed as they are copied into the staging table, and the
+    # INSERT … SELECT moves them into the table compressed as they are.
+    cursor.execute(
+        "SELECT attname, CASE attcompression WHEN 'l' THEN 'lz4' ELSE 'pglz' END"
+        " FROM pg_attribute WHERE attrelid = %s::regclass AND attcompression <> ''",
+        [table],
+    )
+    if compressed := cursor.fetchall():
+        quote = connection.ops.quote_name
+        cursor.execute(
+            f"ALTER TABLE {staging} "
+            + ", ".join(f"ALTER COLUMN {quote(name)} SET COMPRESSION {m}" for name, m in compressed)
+        )

@@ -90,3 +90,21 @@ def test_refuses_to_run_outside_a_transaction_and_unknown_columns(transactional_
         upsert_articles_rows([row(source.pk, "https://d.example/1", "نص")], ["body"])
     with transaction.atomic(), pytest.raises(ValueError, match="not Article columns"):
         upsert_articles_rows([{**row(source.pk, "https://d.example/1", "نص"), "nope": 1}], [])
+
+
+def test_large_columns_are_stored_compressed_with_lz4():
+    # Migration 0006 sets LZ4 on the table; the staging table must carry it, or the values it
+    # compressed with pglz would be moved into the table as they are.
+    from django.db import connection
+
+    source = make_source()
+    body = "أدان مجلس الأمن الدولي الهجوم الذي تبناه تنظيم داعش في الموصل. " * 200
+    actions.upsert_articles([row(source.pk, "https://a.example/long", body)])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_column_compression(body), pg_column_compression(raw)"
+            " FROM articles_article WHERE key = %s",
+            ["https://a.example/long"],
+        )
+        assert cursor.fetchone() == ("lz4", "lz4")
+    assert Article.objects.get(key="https://a.example/long").body == body
