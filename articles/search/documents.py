@@ -10,6 +10,7 @@ from typing import NamedTuple
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from ..enrichment.overrides import Override
 from ..enrichment.stored import tag_keys
 from ..models import Article, Source, TagOverride
 from .facets import TAG_FACETS
@@ -27,12 +28,6 @@ class _SourceFields(NamedTuple):
     collections: list[str]
 
 
-class _Decision(NamedTuple):
-    facet: str
-    slug: str
-    action: str
-
-
 def article_documents(articles: QuerySet[Article]) -> Iterator[tuple[int, dict]]:
     """(id, search document) of each article of ``articles``, in its order. The facets are the
     automatic tags with curators' decisions applied; a change of a source's collections
@@ -45,19 +40,19 @@ def article_documents(articles: QuerySet[Article]) -> Iterator[tuple[int, dict]]
             for source in Source.objects.filter(pk__in=missing).prefetch_related("collections"):
                 collections = sorted(c.slug for c in source.collections.all())
                 sources[source.pk] = _SourceFields(source.slug, source.name, collections)
-        decisions: dict[int, list[_Decision]] = defaultdict(list)
+        decisions: dict[int, list[Override]] = defaultdict(list)
         for article_id, *decision in (
             TagOverride.objects.filter(article_id__in=[a.pk for a in chunk])
             .order_by("created_at", "id")
             .values_list("article_id", "facet", "slug", "action")
         ):
-            decisions[article_id].append(_Decision(*decision))
+            decisions[article_id].append(Override(*decision))
         for article in chunk:
             source = sources[article.source_id]
             yield article.pk, _document(article, source, decisions.get(article.pk, ()))
 
 
-def _document(article: Article, source: _SourceFields, decisions: list[_Decision]) -> dict:
+def _document(article: Article, source: _SourceFields, decisions: list[Override]) -> dict:
     published = article.published_at
     tags = tag_keys(article.tags, decisions)
     story = article.story_id or article.pk
