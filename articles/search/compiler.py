@@ -29,7 +29,6 @@ from .language.normalize import normalize, question_words, stopwords, strip_proc
 from .request import SearchRequest, validate
 from .rules import (
     BODY_FRAGMENT_SIZE,
-    BODY_FRAGMENTS,
     HIGHLIGHT_MAX_OFFSET,
     MARK_CLOSE,
     MARK_OPEN,
@@ -265,56 +264,86 @@ def _sort(request: SearchRequest) -> list:
 
 def _marks_need_exact_fields(request: SearchRequest) -> bool:
     """Whether some part of the query can match only through an ``.exact`` field: a phrase, a
-    prefix, an alias expansion (a phrase), a stop word (not in the stemmed fields), or the
-    exact-only switch. Plain content words match the stemmed fields wherever they match the
-    exact ones, so their marks come from the stemmed fields alone."""
+    prefix, a stop word (not in the stemmed fields), or the exact-only switch. Plain content
+    words match the stemmed fields wherever they match the exact ones, and their aliases are
+    marked through the stemmed fields too (:func:`_marks_query`)."""
     if request.exact_only:
         return True
-    for term in positive_terms(parse(request.q)):
-        if not isinstance(term, Word) or _is_optional(term):
-            return True
-        if _expansions_for(term.text, request.expansions):
-            return True
-    return False
+    return any(
+        not isinstance(term, Word) or _is_optional(term)
+        for term in positive_terms(parse(request.q))
+    )
+
+
+def _has_aliases(request: SearchRequest) -> bool:
+    return any(
+        isinstance(term, Word) and _expansions_for(term.text, request.expansions)
+        for term in positive_terms(parse(request.q))
+    )
+
+
+def _stemmed_fields(fields: list[str]) -> list[str]:
+    """``title.exact^4`` → ``title^4``; a field named twice keeps its first boost."""
+    out: dict[str, str] = {}
+    for field in fields:
+        name, _, boost = field.partition("^")
+        stemmed = name.removesuffix(".exact")
+        out.setdefault(stemmed, f"{stemmed}^{boost}" if boost else stemmed)
+    return list(out.values())
+
+
+def _marks_query(clause: object) -> object:
+    """The text query with every clause on the stemmed fields: what marks an alias (an exact
+    phrase in the search) in the stemmed field's pass, instead of a second pass over the hits'
+    text through the exact field. The stemmed phrase matches wherever the exact one does (same
+    tokens, stemmed), and may also mark an inflected copy of it in the same article."""
+    if isinstance(clause, dict):
+        return {
+            key: _stemmed_fields(value) if key == "fields" else _marks_query(value)
+            for key, value in clause.items()
+        }
+    if isinstance(clause, list):
+        return [_marks_query(item) for item in clause]
+    return clause
 
 
 def highlight_spec(request: SearchRequest | None = None) -> dict:
-    """Title and body, on the stemmed field and, when the query needs it, the exact one.
+    """Title and body, on the stemmed field and, when the query needs it, the exact one, each
+    marked whole (``number_of_fragments: 0``); :mod:`articles.search.snippets` cuts the passages
+    and merges the two fields' marks.
 
-    ``matched_fields`` only works with the ``fvh`` highlighter, which needs term vectors on
-    every matched field; ``.exact`` has none, so both fields are highlighted by the unified
-    highlighter and ``hits.parse_hits`` merges their marks. Each field highlighted costs a pass
-    over the hits' text: the exact fields are left out when the stemmed ones mark everything
-    that matched (:func:`_marks_need_exact_fields`; most queries are plain words). Without a
-    request (a stored query's highlights) both are used. ``encoder: html`` escapes the article
-    text, so the only markup in a fragment is ours.
+    Whole texts, because the engine's passages cost most of a highlighted search: it finds them
+    with the JDK's sentence iterator, which sees almost no sentence ends in Arabic news and
+    walks a whole paragraph for every match (see :mod:`articles.search.snippets`).
+    ``matched_fields`` (one pass over both fields) needs the ``fvh`` highlighter and term
+    vectors on every matched field; ``.exact`` has none. Each field highlighted costs a pass
+    over the hits' text: the exact fields are left out when the stemmed ones can mark everything
+    that matched (:func:`_marks_need_exact_fields`: plain words and their aliases, most
+    queries). Without a request (a stored query's highlights) both are used. ``encoder: html``
+    escapes the article text, so the only markup is ours.
     """
-    body = {
-        "type": "unified",
-        "max_analyzer_offset": HIGHLIGHT_MAX_OFFSET,
-        "fragment_size": BODY_FRAGMENT_SIZE,
-        "number_of_fragments": BODY_FRAGMENTS,
-        "order": "score",
-    }
-    title = {
+    whole = {
         "type": "unified",
         "max_analyzer_offset": HIGHLIGHT_MAX_OFFSET,
         "number_of_fragments": 0,
     }
     fields = {
-        "title": dict(title),
+        "title": dict(whole),
         # the opening of the body when nothing matched (browsing, exclusions only)
-        "body": {**body, "no_match_size": BODY_FRAGMENT_SIZE},
+        "body": {**whole, "no_match_size": BODY_FRAGMENT_SIZE},
     }
-    if request is None or _marks_need_exact_fields(request):
-        fields |= {"title.exact": dict(title), "body.exact": dict(body)}
-    return {
+    spec: dict = {
         "encoder": "html",
         "pre_tags": [MARK_OPEN],
         "post_tags": [MARK_CLOSE],
         "require_field_match": True,
         "fields": fields,
     }
+    if request is None or _marks_need_exact_fields(request):
+        fields |= {"title.exact": dict(whole), "body.exact": dict(whole)}
+    elif _has_aliases(request):
+        spec["highlight_query"] = _marks_query(compile_text(request))
+    return spec
 
 
 def compile_search(request: SearchRequest, *, aggs: bool = True, highlight: bool = True) -> dict:

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import logging
 
+from . import snippets
 from .compiler import compile_text
 from .engine import engine_search
-from .hits import merge_fragments
 from .index import alias_name
 from .request import SearchRequest
 from .rules import HIGHLIGHT_MAX_OFFSET, MARK_CLOSE, MARK_OPEN
@@ -65,11 +65,11 @@ def highlight_article(
         return None
     hit = hits[0]
     hl = hit.get("highlight") or {}
-    title = merge_fragments(hl.get("title", []), hl.get("title.exact", []), limit=1)
-    text_hl = merge_fragments(hl.get("body", []), hl.get("body.exact", []), limit=1)
+    title = snippets.whole([*hl.get("title", []), *hl.get("title.exact", [])])
+    text_hl = snippets.whole([*hl.get("body", []), *hl.get("body.exact", [])])
     return {
-        "title": title[0] if title and MARK_OPEN in title[0] else None,
-        "body": text_hl[0] if text_hl and MARK_OPEN in text_hl[0] else None,
+        "title": title if title and MARK_OPEN in title else None,
+        "body": text_hl if text_hl and MARK_OPEN in text_hl else None,
         "document": hit.get("_source") or {},
     }
 

@@ -15,7 +15,7 @@ from articles.search.errors import (
     QueryTooComplex,
     SearchRequestError,
 )
-from articles.search.hits import merge_fragments, parse_hits
+from articles.search.hits import parse_hits
 from articles.search.language import And, Not, Or, Phrase, Prefix, Word, parse, prefix_terms
 from articles.search.request import SearchRequest
 from articles.search.rules import MAX_RESULT_WINDOW
@@ -324,7 +324,8 @@ def test_compile_search_shape():
     assert hl["pre_tags"] == ["<mark>"] and hl["post_tags"] == ["</mark>"]
     # a plain word marks through the stemmed fields alone (test_exact_fields_highlighted_…)
     assert set(hl["fields"]) == {"title", "body"}
-    assert hl["fields"]["body"]["number_of_fragments"] == 3
+    # whole texts: the passages are cut by articles.search.snippets
+    assert {f["number_of_fragments"] for f in hl["fields"].values()} == {0}
     assert "matched_fields" not in dumps(hl)
     # query-only compile is the same text + date clause, plus the facet filters
     assert compile_query(req)["bool"]["must"] == body["query"]["bool"]["must"]
@@ -479,23 +480,6 @@ def test_fuzz_compile_never_fails_unexpectedly():
 # ------------------------------------------------------------------------------------------------
 
 
-def test_merge_fragments_unions_marks():
-    a = "هجوم <mark>داعش</mark> في الموصل"
-    b = "<mark>هجوم</mark> داعش في الموصل"
-    assert merge_fragments([a], [b]) == ["<mark>هجوم</mark> <mark>داعش</mark> في الموصل"]
-    # contained fragment
-    assert merge_fragments(["x <mark>y</mark> z w"], ["z <mark>w</mark>"]) == [
-        "x <mark>y</mark> z <mark>w</mark>"
-    ]
-    # unmarked openings (no_match_size) give way to marked fragments
-    assert merge_fragments(["opening"], ["other <mark>m</mark>"]) == ["other <mark>m</mark>"]
-    assert merge_fragments(["opening"], []) == ["opening"]
-    assert merge_fragments(["<mark>a</mark>", "<mark>b</mark>"], ["<mark>c</mark>"], limit=2) == [
-        "<mark>a</mark>",
-        "<mark>b</mark>",
-    ]
-
-
 def test_parse_hits():
     response = {
         "hits": {
@@ -518,7 +502,7 @@ def test_parse_hits():
     first, second = parse_hits(response)
     assert first["id"] == 7 and first["score"] == 2.5 and first["source"] == "a"
     assert first["highlights"] == {
-        "title": "هجوم &lt;b&gt;<mark>داعش</mark>&lt;&#x2F;b&gt;",
+        "title": "هجوم &lt;b&gt;<mark>داعش</mark>&lt;/b&gt;",
         "body": ["&lt;script&gt; <mark>داعش</mark>"],
     }
     assert second["highlights"] == {"title": "A &amp; &lt;B&gt;", "body": []}
@@ -534,13 +518,19 @@ def test_parse_hits():
         (SearchRequest(q="إرهاب*"), True),
         (SearchRequest(q="الإرهاب في اليمن"), True),  # a stop word is in .exact only
         (SearchRequest(q="داعش", exact_only=True), True),
-        (SearchRequest(q="داعش", expansions={"داعش": ("تنظيم الدولة",)}), True),
+        # an alias is marked through the stemmed fields (highlight_query)
+        (SearchRequest(q="داعش", expansions={"داعش": ("تنظيم الدولة",)}), False),
+        (SearchRequest(q='داعش "مجلس الأمن"', expansions={"داعش": ("تنظيم الدولة",)}), True),
     ],
 )
 def test_exact_fields_highlighted_only_when_the_query_needs_them(request_, exact):
     """Each highlighted field is another pass over the hits' text; the stemmed fields mark
-    every plain word the exact ones would."""
-    fields = set(highlight_spec(request_)["fields"])
+    every plain word the exact ones would, and aliases through a query on the stemmed fields."""
+    spec = highlight_spec(request_)
+    fields = set(spec["fields"])
     assert fields >= {"title", "body"}
     assert ({"title.exact", "body.exact"} <= fields) is exact
+    marks_query = dumps(spec.get("highlight_query", {}))
+    assert ".exact" not in marks_query
+    assert ("highlight_query" in spec) is (not exact and bool(request_.expansions))
     assert set(highlight_spec()["fields"]) == {"title", "title.exact", "body", "body.exact"}

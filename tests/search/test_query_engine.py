@@ -221,6 +221,37 @@ def test_highlight_marks_stemmed_and_exact_matches(engine):
     assert "<mark>" in hits[9]["highlights"]["title"]
 
 
+def test_aliases_are_marked_in_the_stemmed_fields_pass(engine):
+    """An alias is an exact phrase in the search; its marks come from the stemmed fields' one
+    pass (highlight_query), and an unrelated «الدولة» elsewhere stays unmarked."""
+    expansions = {"داعش": ("الدولة الإسلامية",)}
+    request = SearchRequest(q="داعش", expansions=expansions)
+    assert set(compile_search(request)["highlight"]["fields"]) == {"title", "body"}
+    hits = {h["id"]: h for h in parse_hits(search(engine, q="داعش", expansions=expansions))}
+    assert set(hits) == {1, 3, 5, 10, 12}
+    assert hits[1]["highlights"]["body"] == [
+        "قال مسؤولون إن تنظيم <mark>الدولة</mark> <mark>الإسلامية</mark> نفذ الهجوم الإرهابي في"
+        " بغداد."
+    ]
+    assert hits[1]["highlights"]["title"] == "هجوم لتنظيم <mark>داعش</mark> في بغداد"
+    assert hits[12]["highlights"]["body"] == [
+        "تتوسع <mark>الدولة</mark> <mark>الإسلامية</mark> في غرب أفريقيا."
+    ]
+    # the stemmed pass never marks the alias's words on their own
+    assert "<mark>" not in (hits[12]["highlights"]["title"] or "")
+
+
+def test_long_bodies_give_passages_around_the_marks():
+    filler = "نص عادي بلا كلمات البحث، " * 40
+    body = f"{filler}هجوم لتنظيم داعش في المدينة. {filler}عاد داعش إلى الواجهة. {filler}"
+    with scratch_index("query", [doc(1, "خبر", body, "2024-01-01")]) as (client, name):
+        response = client.search(index=name, body=compile_search(SearchRequest(q="داعش")))
+    (hit,) = parse_hits(response)
+    fragments = hit["highlights"]["body"]
+    assert len(fragments) == 2
+    assert all("<mark>داعش</mark>" in f and len(f) < 200 for f in fragments)
+
+
 @pytest.mark.parametrize("text", HOSTILE)
 def test_hostile_input_never_reaches_the_engine_as_syntax(engine, text):
     try:
