@@ -67,12 +67,27 @@ def ensure_starter_gazetteer() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's default language: a request through the test client
+    leaves its language active in the thread (an English page before a test that reads labels
+    gave it English labels)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_gazetteer_reads():
     """Searches may read a gazetteer up to READ_MAX_AGE seconds old; between tests the
     tables are rolled back, which in production terms is an edit long ago."""
     from articles.enrichment import gazetteer
+    from articles.search import labels
 
     gazetteer.invalidate()
+    labels.forget_source_names()  # the same for the sources' names
 
 
 @pytest.fixture(autouse=True)
