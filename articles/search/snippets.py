@@ -5,9 +5,9 @@ see :func:`articles.search.compiler.highlight_spec`); the passages are cut here.
 
 * Speed. The engine cuts passages with the JDK's sentence iterator, which finds almost no
   sentence ends in Arabic news (it does not know «؟», and a paragraph of clauses joined by «،»
-  is one sentence), so for every match it walks the paragraph back and forth: three quarters of
-  a highlighted search's extra time in a JFR profile of the engine (2026-12-03). Marking the
-  whole text skips the iterator.
+  is one sentence), so for every match it walks the paragraph back and forth: most of the
+  highlighter's time in a JFR profile of the engine (2026-12-03). Marking the whole text skips
+  the iterator.
 * Exactness. The stemmed and the exact field mark the same text; with whole texts their marks
   are merged as a union over one string instead of by matching fragments that were cut apart.
 
@@ -156,9 +156,7 @@ def _bounds(plain: str, marks: list[Span], size: int, lead: int, floor: int, cei
     return start, _end_before(plain, limit, marks[-1][1])
 
 
-def passages(
-    plain: str, spans: list[Span], size: int, count: int
-) -> list[tuple[int, int, list[Span]]]:
+def passages(plain: str, spans: list[Span], size: int, count: int) -> list[Passage]:
     """The ``count`` best passages of about ``size`` characters around the marks, best first.
     They never overlap."""
     lead = size // _LEAD_SHARE
