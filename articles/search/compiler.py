@@ -262,23 +262,20 @@ def _sort(request: SearchRequest) -> list:
     return [{"_score": "desc"}, *newest]
 
 
-def _marks_need_exact_fields(request: SearchRequest) -> bool:
-    """Whether some part of the query can match only through an ``.exact`` field: a phrase, a
-    prefix, a stop word (not in the stemmed fields), or the exact-only switch. Plain content
-    words match the stemmed fields wherever they match the exact ones, and their aliases are
-    marked through the stemmed fields too (:func:`_marks_query`)."""
+def _marks_need_exact_fields(request: SearchRequest, terms: list[Node]) -> bool:
+    """Whether some part of the query (its positive ``terms``) can match only through an
+    ``.exact`` field: a phrase, a prefix, a stop word (not in the stemmed fields), or the
+    exact-only switch. Plain content words match the stemmed fields wherever they match the
+    exact ones, and their aliases are marked through the stemmed fields too
+    (:func:`_marks_query`)."""
     if request.exact_only:
         return True
-    return any(
-        not isinstance(term, Word) or _is_optional(term)
-        for term in positive_terms(parse(request.q))
-    )
+    return any(not isinstance(term, Word) or _is_optional(term) for term in terms)
 
 
-def _has_aliases(request: SearchRequest) -> bool:
+def _has_aliases(request: SearchRequest, terms: list[Node]) -> bool:
     return any(
-        isinstance(term, Word) and _expansions_for(term.text, request.expansions)
-        for term in positive_terms(parse(request.q))
+        isinstance(term, Word) and _expansions_for(term.text, request.expansions) for term in terms
     )
 
 
@@ -339,9 +336,10 @@ def highlight_spec(request: SearchRequest | None = None) -> dict:
         "require_field_match": True,
         "fields": fields,
     }
-    if request is None or _marks_need_exact_fields(request):
+    terms = [] if request is None else positive_terms(parse(request.q))
+    if request is None or _marks_need_exact_fields(request, terms):
         fields |= {"title.exact": dict(whole), "body.exact": dict(whole)}
-    elif _has_aliases(request):
+    elif _has_aliases(request, terms):
         spec["highlight_query"] = _marks_query(compile_text(request))
     return spec
 
