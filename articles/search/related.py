@@ -12,11 +12,11 @@ from __future__ import annotations
 import logging
 
 from . import snippets
-from .compiler import compile_text
+from .compiler import compile_text, highlight_spec
 from .engine import engine_search
 from .index import alias_name
 from .request import SearchRequest
-from .rules import HIGHLIGHT_MAX_OFFSET, MARK_CLOSE, MARK_OPEN
+from .rules import MARK_OPEN
 
 log = logging.getLogger(__name__)
 
@@ -34,11 +34,6 @@ def highlight_article(
     SearchRequestError for a query that cannot be parsed and SearchUnavailable.
     """
     text = compile_text(SearchRequest(q=q, exact_only=exact_only, expansions=expansions or {}))
-    whole = {
-        "type": "unified",
-        "number_of_fragments": 0,
-        "max_analyzer_offset": HIGHLIGHT_MAX_OFFSET,
-    }
     body = {
         "size": 1,
         # The article always comes back (filter); the text query only scores and highlights.
@@ -50,15 +45,8 @@ def highlight_article(
             }
         },
         "_source": LIST_SOURCE,
-        "highlight": {
-            "encoder": "html",
-            "pre_tags": [MARK_OPEN],
-            "post_tags": [MARK_CLOSE],
-            "require_field_match": True,
-            "fields": {
-                name: dict(whole) for name in ("title", "title.exact", "body", "body.exact")
-            },
-        },
+        # Whole title and body, stemmed and exact fields: the search page's marks, uncut.
+        "highlight": highlight_spec(),
     }
     hits = engine_search(body).get("hits", {}).get("hits", [])
     if not hits:
