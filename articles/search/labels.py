@@ -33,12 +33,11 @@ def source_names(slugs: set[str]) -> dict[str, str]:
     """The names of these sources (unknown slugs are left out), read again when older than
     ``SOURCE_NAMES_MAX_AGE``: one query for all that are missing or old, none most of the time."""
     now = time.monotonic()
-    cached = _source_names
-    stale = {
-        s
-        for s in slugs
-        if s and now - cached.get(s, ("", -SOURCE_NAMES_MAX_AGE))[1] >= SOURCE_NAMES_MAX_AGE
-    }
+    stale = set()
+    for slug in slugs:
+        entry = _source_names.get(slug)
+        if slug and (entry is None or now - entry[1] >= SOURCE_NAMES_MAX_AGE):
+            stale.add(slug)
     if stale:
         fresh = dict(Source.objects.filter(slug__in=stale).values_list("slug", "name"))
         with _source_names_lock:
@@ -56,7 +55,8 @@ def source_names(slugs: set[str]) -> dict[str, str]:
 
 
 def forget_source_names() -> None:
-    """Drop the cached names (a source was renamed or removed in this process)."""
+    """Drop the cached names. Tests call it between cases; in production sources are renamed in
+    the admin, and a search shows the new name once the cached one is SOURCE_NAMES_MAX_AGE old."""
     with _source_names_lock:
         _source_names.clear()
 
