@@ -52,10 +52,29 @@ _TOKEN = re.compile(r"[^\W_]+")
 
 
 def tokens(text: str) -> list[str]:
-    """Word tokens of the normalised text (``articles.text.arabic_chars.normalize``), lowercased."""
+    """Word tokens of the normalised text (``articles.text.arabic_chars.normalize``), lowercased:
+    the runs of ``_TOKEN``, found as ``_TOKEN.findall`` would, at about half its cost."""
     if not text:
         return []
-    return _TOKEN.findall(normalize(text).lower())
+    return _word_runs(normalize(text).lower())
+
+
+@lru_cache(maxsize=1)
+def _is_word_char() -> np.ndarray:
+    """For each code point of the Basic Multilingual Plane, whether ``_TOKEN`` takes it
+    (``[^\\W_]`` is ``str.isalnum``; tested for every code point)."""
+    return np.fromiter((chr(c).isalnum() for c in range(0x10000)), dtype=bool, count=0x10000)
+
+
+def _word_runs(text: str) -> list[str]:
+    """``_TOKEN.findall(text)``: every character that is not a word character becomes a space
+    over an array of code points, and ``str.split`` cuts the runs (the regex walked the text
+    a character at a time; a word character is never white space)."""
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    if codes.size and int(codes.max()) > 0xFFFF:
+        return _TOKEN.findall(text)
+    spaced = np.where(_is_word_char()[codes], codes, np.uint32(32))
+    return spaced.astype(np.uint32, copy=False).tobytes().decode("utf-32-le").split()
 
 
 def shingles(text: str, n: int = SHINGLE_N) -> set[bytes]:

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from articles.enrichment import dedup, minhash
 from articles.ingest.textpage import parse_text_page
@@ -335,3 +337,18 @@ def test_saudinewsnet_clusters_are_real_duplicates():
         a, b = rng.sample(ids, 2)
         assert stories[a] != stories[b]
         assert token_jaccard(texts[a], texts[b]) < 0.4
+
+
+def test_word_runs_take_the_characters_the_token_regex_takes():
+    # Every code point of the plane the array covers, one at a time and between letters.
+    for code in range(0x10000):
+        if 0xD800 <= code < 0xE000:
+            continue
+        text = f"a{chr(code)}b"
+        assert minhash._word_runs(text) == minhash._TOKEN.findall(text), hex(code)
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=60))
+def test_word_runs_equal_the_token_regex(text):
+    # (characters past the plane take the regex itself)
+    assert minhash._word_runs(text) == minhash._TOKEN.findall(text)
