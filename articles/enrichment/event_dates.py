@@ -21,7 +21,10 @@ _DATE_RX = re.compile(
     rf"|(?<![\w/.-])(?P<nd>\d{{1,2}})[/.-](?P<nm>\d{{1,2}})[/.-](?P<ny>\d{{4}})(?![\d/])",
     re.IGNORECASE,
 )
-_YEAR = re.compile(r"(?<![0-9٠-٩])[12١٢][0-9٠-٩]{3}(?![0-9٠-٩])")
+#: A four-digit year. It starts with its first digit, not with the look-behind: Python's re
+#: then jumps from one 1 or 2 to the next instead of trying every position (42 -> 15 µs an
+#: article).
+_YEAR = re.compile(r"[12١٢](?<![0-9٠-٩][12١٢])[0-9٠-٩]{3}(?![0-9٠-٩])")
 
 
 def find_event_dates(doc: Doc, tags: Tags) -> None:

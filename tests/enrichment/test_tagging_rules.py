@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from articles.enrichment import event_dates
 from articles.enrichment import starter as data
 from articles.enrichment.matcher import Gazetteer
 from articles.enrichment.overrides import Override, curated
@@ -422,3 +426,10 @@ def test_indexed_slugs_are_the_final_tags(g):
     with pytest.raises(ValueError):
         tag_keys(stored, [SimpleNamespace(facet="people", slug="isis", action="add")])
     assert tag_keys({}, []) == {f: [] for f in FACETS}
+
+
+@given(st.text(alphabet="0129٠١٢٩ aم/", max_size=16))
+def test_year_pattern_finds_what_its_plain_spelling_finds(text):
+    plain = re.compile(r"(?<![0-9٠-٩])[12١٢][0-9٠-٩]{3}(?![0-9٠-٩])")
+    spans = [m.span() for m in event_dates._YEAR.finditer(text)]
+    assert spans == [m.span() for m in plain.finditer(text)]
