@@ -433,3 +433,15 @@ def test_year_pattern_finds_what_its_plain_spelling_finds(text):
     plain = re.compile(r"(?<![0-9٠-٩])[12١٢][0-9٠-٩]{3}(?![0-9٠-٩])")
     spans = [m.span() for m in event_dates._YEAR.finditer(text)]
     assert spans == [m.span() for m in plain.finditer(text)]
+
+
+@given(st.lists(st.integers(min_value=-3, max_value=60), max_size=40))
+def test_find_over_runs_of_known_tokens_finds_what_the_whole_stream_has(codes):
+    # Known tokens (ids 0..60 of the starter vocabulary) mixed with unknown words and both
+    # separators: scanning only the runs of known tokens loses no alias and adds none.
+    from articles.enrichment.tokens import CHAR_BASE, FILLER, HARD, SOFT
+
+    g = default_gazetteer()
+    others = {-1: FILLER, -2: SOFT, -3: HARD}
+    stream = "".join(others[c] if c < 0 else chr(CHAR_BASE + c) for c in codes)
+    assert list(g.find(stream)) == list(g._automaton.iter(stream))
