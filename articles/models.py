@@ -155,7 +155,12 @@ class Article(PostgresModel):
         VISIBLE = "visible", _("Visible")
         HIDDEN = "hidden", _("Hidden")
 
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="articles")
+    # No index of its own: the unique (source, key) index starts with it and serves every
+    # lookup by source, and each index is written again for every new article (twice: the
+    # insert, then its story id).
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, related_name="articles", db_index=False
+    )
     # The natural key within the source: the article's URL, or "file:<name>" for a page that
     # arrived without one. Re-ingesting the same input finds the same row through it.
     key = models.TextField()
@@ -225,7 +230,9 @@ class Article(PostgresModel):
         indexes = [
             models.Index(fields=["published_at"], name="article_published_at_idx"),
             models.Index(fields=["collected_at"], name="article_collected_at_idx"),
-            models.Index(fields=["status"], name="article_status_idx"),
+            # Nearly every article is visible, so an index of the status itself helps no
+            # query; the hidden ones are found through this small one.
+            models.Index(fields=["id"], condition=Q(status="hidden"), name="article_hidden_idx"),
         ]
 
     @property
