@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from articles.search.compiler import compile_query, compile_search, highlight_spec
+from articles.search.compiler import compile_query, compile_search, compile_text, highlight_spec
 from articles.search.errors import (
     PageOutOfRange,
     QuerySyntaxError,
@@ -509,28 +509,49 @@ def test_parse_hits():
 
 
 @pytest.mark.parametrize(
-    ("request_", "exact"),
+    ("request_", "exact", "marks_query"),
     [
-        (SearchRequest(q="داعش"), False),
-        (SearchRequest(q="داعش الموصل -سوريا"), False),  # what is excluded is never marked
-        (SearchRequest(q=""), False),
-        (SearchRequest(q='"مجلس الأمن"'), True),
-        (SearchRequest(q="إرهاب*"), True),
-        (SearchRequest(q="الإرهاب في اليمن"), True),  # a stop word is in .exact only
-        (SearchRequest(q="داعش", exact_only=True), True),
+        (SearchRequest(q="داعش"), False, False),
+        # two plain words: the highlighter is spared the proximity phrase (highlight_query)
+        (SearchRequest(q="داعش الموصل -سوريا"), False, True),  # what is excluded is never marked
+        (SearchRequest(q=""), False, False),
+        (SearchRequest(q='"مجلس الأمن"'), True, False),
+        (SearchRequest(q="إرهاب*"), True, False),
+        (SearchRequest(q="الإرهاب في اليمن"), True, True),  # a stop word is in .exact only
+        (SearchRequest(q="داعش", exact_only=True), True, False),
         # an alias is marked through the stemmed fields (highlight_query)
-        (SearchRequest(q="داعش", expansions={"داعش": ("تنظيم الدولة",)}), False),
-        (SearchRequest(q='داعش "مجلس الأمن"', expansions={"داعش": ("تنظيم الدولة",)}), True),
+        (SearchRequest(q="داعش", expansions={"داعش": ("تنظيم الدولة",)}), False, True),
+        (SearchRequest(q='داعش "مجلس الأمن"', expansions={"داعش": ("تنظيم الدولة",)}), True, False),
     ],
 )
-def test_exact_fields_highlighted_only_when_the_query_needs_them(request_, exact):
+def test_exact_fields_highlighted_only_when_the_query_needs_them(request_, exact, marks_query):
     """Each highlighted field is another pass over the hits' text; the stemmed fields mark
     every plain word the exact ones would, and aliases through a query on the stemmed fields."""
     spec = highlight_spec(request_)
     fields = set(spec["fields"])
     assert fields >= {"title", "body"}
     assert ({"title.exact", "body.exact"} <= fields) is exact
-    marks_query = dumps(spec.get("highlight_query", {}))
-    assert ".exact" not in marks_query
-    assert ("highlight_query" in spec) is (not exact and bool(request_.expansions))
+    assert ("highlight_query" in spec) is marks_query
+    if marks_query and not exact:
+        assert ".exact" not in dumps(spec["highlight_query"])
     assert set(highlight_spec()["fields"]) == {"title", "title.exact", "body", "body.exact"}
+
+
+@pytest.mark.parametrize(
+    ("q", "words"),
+    [
+        ("هجوم بغداد", ["هجوم", "بغداد"]),
+        ("داعش الموصل -سوريا", ["داعش", "الموصل", "تنظيم الدولة"]),
+        ("(هجوم بغداد) OR اليمن", ["هجوم", "بغداد", "اليمن"]),  # nested in an OR
+        ("الإرهاب في اليمن", ["الإرهاب", "في", "اليمن"]),
+    ],
+)
+def test_the_highlighter_never_gets_the_proximity_phrase(q, words):
+    """The proximity phrase marks no term its words' own clauses do not, and a phrase costs the
+    highlighter a span query for every hit and field: the search keeps it, the marks do not."""
+    request = SearchRequest(q=q, expansions={"داعش": ("تنظيم الدولة",)})
+    assert '"slop"' in dumps(compile_text(request))
+    marks = dumps(highlight_spec(request)["highlight_query"])
+    assert '"slop"' not in marks
+    for word in words:
+        assert f'"query": "{word}"' in marks

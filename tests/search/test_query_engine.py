@@ -16,7 +16,7 @@ pytest.importorskip(
     "articles.search.analysis", reason="the index analysis module is not available yet"
 )
 
-from articles.search.compiler import compile_query, compile_search
+from articles.search.compiler import compile_query, compile_search, compile_text
 from articles.search.errors import QuerySyntaxError
 from articles.search.facets import parse_facets
 from articles.search.hits import parse_hits, parse_total
@@ -239,6 +239,37 @@ def test_aliases_are_marked_in_the_stemmed_fields_pass(engine):
     ]
     # the stemmed pass never marks the alias's words on their own
     assert "<mark>" not in (hits[12]["highlights"]["title"] or "")
+
+
+@pytest.mark.parametrize(
+    "q", ["هجوم بغداد", "داعش بغداد", "الإرهاب في بغداد", "(هجوم بغداد) OR الحوثيون"]
+)
+def test_marks_without_the_proximity_phrase_are_the_marks_with_it(engine, q):
+    """The highlighter is not given the proximity phrase (it costs a span query per hit and
+    field): every hit's marks are what the whole search query gives."""
+    client, name = engine
+    request = SearchRequest(q=q, page_size=100, expansions={"داعش": ("الدولة الإسلامية",)})
+    body = compile_search(request)
+    marks = body["highlight"]["highlight_query"]
+    assert "slop" not in str(marks)
+    lean = parse_hits(client.search(index=name, body=body))
+    proximity = list(_clauses_with_slop(compile_text(request)))
+    assert proximity
+    body["highlight"]["highlight_query"] = {"bool": {"should": [marks, *proximity]}}
+    full = parse_hits(client.search(index=name, body=body))
+    assert any("<mark>" in str(h["highlights"]) for h in lean)
+    assert [h["highlights"] for h in lean] == [h["highlights"] for h in full]
+
+
+def _clauses_with_slop(clause):
+    if isinstance(clause, dict):
+        if "slop" in clause.get("multi_match", {}):
+            yield clause
+        for value in clause.values():
+            yield from _clauses_with_slop(value)
+    elif isinstance(clause, list):
+        for item in clause:
+            yield from _clauses_with_slop(item)
 
 
 def test_long_bodies_give_passages_around_the_marks():
