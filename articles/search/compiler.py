@@ -229,8 +229,12 @@ def _date_range(request: SearchRequest) -> dict | None:
     return {"range": {"sort_date": rng}}
 
 
-def _base_query(request: SearchRequest, *, with_facet_filters: bool) -> dict:
-    text = compile_text(request)
+def _base_query(
+    request: SearchRequest, *, with_facet_filters: bool, text: dict | None = None
+) -> dict:
+    """The text clause (``text``, when the caller has compiled it already) with the dates and,
+    ``with_facet_filters``, the facets' filters."""
+    text = compile_text(request) if text is None else text
     filters: list[dict] = []
     date_range = _date_range(request)
     if date_range:
@@ -335,7 +339,7 @@ def _marks_query(clause: object, *, stemmed: bool = True) -> object:
     return clause
 
 
-def highlight_spec(request: SearchRequest | None = None) -> dict:
+def highlight_spec(request: SearchRequest | None = None, *, text: dict | None = None) -> dict:
     """Title and body, on the stemmed field and, when the query needs it, the exact one, each
     marked whole (``number_of_fragments: 0``); :mod:`articles.search.snippets` cuts the passages
     and merges the two fields' marks.
@@ -348,7 +352,8 @@ def highlight_spec(request: SearchRequest | None = None) -> dict:
     over the hits' text: the exact fields are left out when the stemmed ones can mark everything
     that matched (:func:`_marks_need_exact_fields`: plain words and their aliases, most
     queries). Without a request (a stored query's highlights) both are used. ``encoder: html``
-    escapes the article text, so the only markup is ours.
+    escapes the article text, so the only markup is ours. ``text`` is the request's
+    :func:`compile_text`, when the caller has it already.
     """
     whole = {
         "type": "unified",
@@ -371,7 +376,7 @@ def highlight_spec(request: SearchRequest | None = None) -> dict:
         fields |= {"title.exact": dict(whole), "body.exact": dict(whole)}
         return spec
     terms = positive_terms(parse(request.q))
-    text = compile_text(request)
+    text = compile_text(request) if text is None else text
     if _marks_need_exact_fields(request, terms):
         fields |= {"title.exact": dict(whole), "body.exact": dict(whole)}
         if _has_proximity(text):
@@ -390,8 +395,9 @@ def compile_search(request: SearchRequest, *, aggs: bool = True, highlight: bool
     aggregations, beside :func:`compile_sampled_counts`.
     """
     validate(request)
+    text = compile_text(request)
     body: dict = {
-        "query": _base_query(request, with_facet_filters=False),
+        "query": _base_query(request, with_facet_filters=False, text=text),
         "sort": _sort(request),
         "from": (request.page - 1) * request.page_size,
         "size": request.page_size,
@@ -410,7 +416,7 @@ def compile_search(request: SearchRequest, *, aggs: bool = True, highlight: bool
         # search's time on this engine).
         body["collapse"] = {"field": "story"}
     if highlight:
-        body["highlight"] = highlight_spec(request)
+        body["highlight"] = highlight_spec(request, text=text)
     return body
 
 
