@@ -144,6 +144,16 @@ def _proximity(words: list[Word]) -> dict:
     )
 
 
+def _is_proximity(clause: object) -> bool:
+    """Whether ``clause`` is :func:`_proximity`'s (kept beside it: the two share its shape)."""
+    match = clause.get("multi_match") if isinstance(clause, dict) else None
+    return (
+        isinstance(match, dict)
+        and match.get("slop") == PROXIMITY_SLOP
+        and match.get("fields") == list(PROXIMITY_FIELDS)
+    )
+
+
 def _compile(node: Node, request: SearchRequest) -> dict:
     if isinstance(node, Word):
         return _compile_word(node, request)
@@ -291,16 +301,6 @@ def _stemmed_fields(fields: list[str]) -> list[str]:
         stemmed = name.removesuffix(".exact")
         out.setdefault(stemmed, f"{stemmed}^{boost}" if boost else stemmed)
     return list(out.values())
-
-
-def _is_proximity(clause: object) -> bool:
-    """Whether ``clause`` is :func:`_proximity`'s."""
-    match = clause.get("multi_match") if isinstance(clause, dict) else None
-    return (
-        isinstance(match, dict)
-        and match.get("slop") == PROXIMITY_SLOP
-        and match.get("fields") == list(PROXIMITY_FIELDS)
-    )
 
 
 def _has_proximity(clause: object) -> bool:
