@@ -194,6 +194,14 @@ os_pid() {
 }
 
 opensearch_start() {
+  # A node started from older jars lacks what the app now asks of it (the ctsearch_whole
+  # highlighter, say): restart a node this script started from another build (or before it
+  # recorded builds).
+  if os_pid >/dev/null &&
+    [ "$(cat "$RUN/opensearch.built" 2>/dev/null)" != "$(cat "$OS_LIB/.built-from" 2>/dev/null)" ]; then
+    say "OpenSearch was started from an older build of ops/opensearch: restarting it"
+    opensearch_stop
+  fi
   if os_healthy; then say "OpenSearch already running on 127.0.0.1:$OPENSEARCH_PORT"; return; fi
   [ -f "$OS_JAR" ] || die "OpenSearch is not installed (run: ops/services.sh install)"
   local started=""
@@ -210,6 +218,7 @@ opensearch_start() {
         -cp "$OS_JAR:$OS_LIB/*" ctsearch.opensearch.LocalNode "$OS_DIR/home" "$OPENSEARCH_PORT" \
         >"$LOG/opensearch.log" 2>&1 </dev/null &
       echo $! >"$RUN/opensearch.pid"
+      cp "$OS_LIB/.built-from" "$RUN/opensearch.built"
       started=1
     fi
     sleep 1
@@ -225,7 +234,7 @@ opensearch_stop() {
     for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
     kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
   fi
-  rm -f "$RUN/opensearch.pid"
+  rm -f "$RUN/opensearch.pid" "$RUN/opensearch.built"
 }
 
 status() {

@@ -64,6 +64,7 @@ public final class LocalNode {
             .numOfNode(1)
             .baseHttpPort(httpPort - 1)
             .clusterName(clustered ? "ctsearch-cluster" : "ctsearch")
+            .pluginTypes(CtsearchPlugin.class.getName())
             .useLogger());
     try {
       runner.ensureYellow();
