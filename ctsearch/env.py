@@ -45,6 +45,12 @@ class Env:
         except ValueError:
             raise ImproperlyConfigured(f"{name} must be an integer, not {value!r}") from None
 
+    def choice(self, name: str, default: str, choices: tuple[str, ...]) -> str:
+        value = self.str(name, default)
+        if value not in choices:
+            raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+        return value
+
     def list(self, name: str, default: list[str], *, required_in_production: bool = False):
         value = self.str(name, "", required_in_production=required_in_production)
         if not value:

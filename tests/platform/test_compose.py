@@ -23,6 +23,7 @@ def test_app_services_share_the_same_settings():
         env = services[name]["environment"]
         assert env["DATABASE_URL"].startswith("postgres://")
         assert env["OPENSEARCH_URL"] == "http://opensearch:9200"
+        assert env["OPENSEARCH_HIGHLIGHTER"] == "unified"
         assert env["REDIS_URL"] == "redis://redis:6379/0"
         assert env["EMAIL_HOST"] == "mailpit"
         assert set(services[name]["depends_on"]) == {"postgres", "opensearch", "redis"}

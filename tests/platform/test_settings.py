@@ -9,18 +9,17 @@ REPO = Path(__file__).resolve().parents[2]
 REQUIRED = ("SECRET_KEY", "DATABASE_URL", "OPENSEARCH_URL", "REDIS_URL", "ALLOWED_HOSTS")
 
 
-def load_settings(**env: str) -> subprocess.CompletedProcess:
+def load_settings(
+    *, show: str = "s.DATABASES['default']['HOST'], s.OPENSEARCH_URL", **env: str
+) -> subprocess.CompletedProcess:
     # The port variables of a second checkout (README) move the defaults; these tests read them.
     ports = {"CTSEARCH_PG_PORT", "CTSEARCH_REDIS_PORT", "CTSEARCH_OPENSEARCH_PORT"}
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in REQUIRED and k != "CTSEARCH_ENV" and k not in ports
+        if k not in REQUIRED and k not in {"CTSEARCH_ENV", "OPENSEARCH_HIGHLIGHTER"} | ports
     }
-    code = (
-        "import django; django.setup(); from django.conf import settings as s; "
-        "print(s.DATABASES['default']['HOST'], s.OPENSEARCH_URL)"
-    )
+    code = f"import django; django.setup(); from django.conf import settings as s; print({show})"
     return subprocess.run(
         [sys.executable, "-c", code],
         cwd=REPO,
@@ -62,3 +61,21 @@ def test_a_malformed_value_is_named():
     result = load_settings(DEBUG="perhaps")
     assert result.returncode != 0
     assert "DEBUG must be a boolean" in result.stderr
+
+
+def test_the_project_node_gets_the_whole_text_highlighter_and_any_other_the_stock_one():
+    """ops/opensearch's highlighter exists only on the nodes ops/services.sh starts (the default
+    URL); docker compose and managed services have the stock one."""
+    show = "s.OPENSEARCH_HIGHLIGHTER"
+    assert load_settings(show=show).stdout.split() == ["ctsearch_whole"]
+    other = load_settings(show=show, OPENSEARCH_URL="http://opensearch:9200")
+    assert other.stdout.split() == ["unified"]
+    chosen = load_settings(show=show, OPENSEARCH_HIGHLIGHTER="unified")
+    assert chosen.stdout.split() == ["unified"]
+
+
+def test_an_unknown_highlighter_is_refused_at_start_up():
+    result = load_settings(OPENSEARCH_HIGHLIGHTER="fvh")
+    assert result.returncode != 0
+    refusal = "OPENSEARCH_HIGHLIGHTER must be one of ctsearch_whole, unified, not 'fvh'"
+    assert refusal in result.stderr

@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from django.test import override_settings
 
 from articles.search.compiler import (
     compile_query,
@@ -30,6 +31,13 @@ EXPANSIONS = {"داعش": ("الدولة الإسلامية", "تنظيم الد
 
 
 def _cases() -> dict[str, dict]:
+    # The stock highlighter's name, whatever engine the tests run against: the file pins the
+    # compiler, not the deployment (test_whole_text_highlighter compares the two highlighters).
+    with override_settings(OPENSEARCH_HIGHLIGHTER="unified"):
+        return _compiled()
+
+
+def _compiled() -> dict[str, dict]:
     full = SearchRequest(
         q="داعش هجوم OR تفجير -سوريا «تنظيم الدولة» ارهاب* في",
         filters={"actor": ("isis", "aq"), "source": ("alarabiya",), "nope": ("x",)},
