@@ -112,3 +112,16 @@ def test_the_project_node_has_the_highlighter(engine):
     client, _ = engine
     plugins = {p["component"] for p in client.cat.plugins(format="json")}
     assert "ctsearch.opensearch.CtsearchPlugin" in plugins
+
+
+def test_alias_phrases_are_marked_where_they_match(engine):
+    """The exact phrases are matched by ops/opensearch's own code (ExactPhrases): each of their
+    words is marked where the whole phrase is, and nowhere else."""
+    with override_settings(OPENSEARCH_HIGHLIGHTER="ctsearch_whole"):
+        body = compile_search(SearchRequest(q="داعش", expansions=EXPANSIONS), aggs=False)
+        client, name = engine
+        hits = {h["id"]: h for h in parse_hits(client.search(index=name, body=body))}
+    assert "<mark>تنظيم</mark> <mark>الدولة</mark> <mark>الإسلامية</mark>" in (
+        hits[1]["highlights"]["body"][0]
+    )
+    assert "<mark>الدولة</mark> <mark>الإسلامية</mark>" in hits[12]["highlights"]["body"][0]

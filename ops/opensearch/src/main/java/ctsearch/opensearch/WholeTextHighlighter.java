@@ -8,14 +8,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.highlight.Encoder;
 import org.apache.lucene.search.uhighlight.CustomPassageFormatter;
 import org.apache.lucene.search.uhighlight.CustomUnifiedHighlighter;
+import org.apache.lucene.search.uhighlight.FieldOffsetStrategy;
+import org.apache.lucene.search.uhighlight.NoOpOffsetStrategy;
 import org.apache.lucene.search.uhighlight.Passage;
 import org.apache.lucene.search.uhighlight.PassageFormatter;
 import org.apache.lucene.search.uhighlight.PassageScorer;
+import org.apache.lucene.search.uhighlight.PostingsOffsetStrategy;
 import org.apache.lucene.search.uhighlight.Snippet;
+import org.apache.lucene.search.uhighlight.UHComponents;
 import org.apache.lucene.search.uhighlight.UnifiedHighlighter.OffsetSource;
 import org.apache.lucene.search.uhighlight.WholeBreakIterator;
 import org.apache.lucene.util.BytesRef;
@@ -67,7 +72,7 @@ public final class WholeTextHighlighter implements Highlighter {
         }
       };
 
-  /** The stock highlighter, for its analyzer wrapper (limits re-analysis to max_analyzer_offset). */
+  /** The stock highlighter, for its analyzer wrapper (re-analysis up to max_analyzer_offset). */
   private static final UnifiedHighlighter STOCK = new UnifiedHighlighter();
 
   @Override
@@ -136,13 +141,27 @@ public final class WholeTextHighlighter implements Highlighter {
     if (fieldMaxAnalyzedOffset != null) {
       analyzer = STOCK.getLimitedOffsetAnalyzer(analyzer, fieldMaxAnalyzedOffset);
     }
-    return new Whole(
-        context,
-        analyzer,
-        offsetSource(context.fieldType),
-        new CustomPassageFormatter(options.preTags()[0], options.postTags()[0], encoder),
-        fieldMatcher(context),
-        fieldMaxAnalyzedOffset);
+    Predicate<String> fieldMatcher = fieldMatcher(context);
+    OffsetSource offsetSource = offsetSource(context.fieldType);
+    PassageFormatter formatter =
+        new CustomPassageFormatter(options.preTags()[0], options.postTags()[0], encoder);
+    Query query = context.query;
+    if (offsetSource == OffsetSource.POSTINGS) {
+      IndexReader reader = context.context.searcher().getIndexReader();
+      query = MultiTermExpansion.expand(query, reader, fieldMatcher);
+      List<ExactPhrases.Phrase> phrases = new ArrayList<>();
+      Query rest = ExactPhrases.extract(query, fieldMatcher, phrases);
+      PHRASES.set(phrases);
+      try {
+        return new Whole(context, rest, analyzer, offsetSource, formatter, fieldMatcher);
+      } catch (PhrasesNotFromPostings e) {
+        // The rest of the query needs another offset source (a multi-term query past
+        // MultiTermExpansion.MAX_TERMS is analysed): the stock highlighter marks the phrases.
+      } finally {
+        PHRASES.remove();
+      }
+    }
+    return new Whole(context, query, analyzer, offsetSource, formatter, fieldMatcher);
   }
 
   /** As the stock highlighter: offsets from the postings when the field has them. */
@@ -168,15 +187,32 @@ public final class WholeTextHighlighter implements Highlighter {
     return name -> !IdFieldMapper.NAME.equals(name);
   }
 
-  /** The stock highlighter with a whole-text break iterator and no passage scoring. */
+  /**
+   * The exact phrases taken out of the query for the highlighter being built (its offset
+   * strategy is made in the stock constructor, before a field of ours could hold them).
+   */
+  private static final ThreadLocal<List<ExactPhrases.Phrase>> PHRASES =
+      ThreadLocal.withInitial(List::of);
+
+  /** Phrases were taken out of a query whose marks do not come from the postings after all. */
+  private static final class PhrasesNotFromPostings extends RuntimeException {
+    PhrasesNotFromPostings() {
+      super(null, null, false, false);
+    }
+  }
+
+  /**
+   * The stock highlighter with a whole-text break iterator, no passage scoring and, when the
+   * offsets come from the postings, {@link SegmentPostings}.
+   */
   private static final class Whole extends CustomUnifiedHighlighter {
     Whole(
         FieldHighlightContext context,
+        Query query,
         Analyzer analyzer,
         OffsetSource offsetSource,
         PassageFormatter formatter,
-        Predicate<String> fieldMatcher,
-        Integer fieldMaxAnalyzedOffset)
+        Predicate<String> fieldMatcher)
         throws IOException {
       super(
           context.context.searcher(),
@@ -187,17 +223,32 @@ public final class WholeTextHighlighter implements Highlighter {
           (BreakIterator) new WholeBreakIterator(),
           context.context.getIndexName(),
           context.fieldName,
-          context.query,
+          query,
           context.field.fieldOptions().noMatchSize(),
           Integer.MAX_VALUE - 1,
           fieldMatcher,
           context.context.getIndexSettings().getHighlightMaxAnalyzedOffset(),
-          fieldMaxAnalyzedOffset);
+          context.field.fieldOptions().maxAnalyzerOffset());
     }
 
     @Override
     protected PassageScorer getScorer(String field) {
       return UNSCORED;
+    }
+
+    @Override
+    protected FieldOffsetStrategy getOffsetStrategy(
+        OffsetSource source, UHComponents components) {
+      FieldOffsetStrategy strategy = super.getOffsetStrategy(source, components);
+      List<ExactPhrases.Phrase> phrases = PHRASES.get();
+      boolean onlyPhrases = strategy == NoOpOffsetStrategy.INSTANCE && !phrases.isEmpty();
+      if (strategy.getClass() == PostingsOffsetStrategy.class || onlyPhrases) {
+        return new SegmentPostings(components, phrases);
+      }
+      if (!phrases.isEmpty()) {
+        throw new PhrasesNotFromPostings();
+      }
+      return strategy;
     }
   }
 }

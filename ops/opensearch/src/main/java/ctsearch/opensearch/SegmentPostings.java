@@ -1,0 +1,224 @@
+package ctsearch.opensearch;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.lucene.index.IndexReader;
+import org.apache.lucene.index.LeafReader;
+import org.apache.lucene.index.PostingsEnum;
+import org.apache.lucene.index.Terms;
+import org.apache.lucene.index.TermsEnum;
+import org.apache.lucene.search.uhighlight.OffsetsEnum;
+import org.apache.lucene.search.uhighlight.PostingsOffsetStrategy;
+import org.apache.lucene.search.uhighlight.UHComponents;
+import org.apache.lucene.util.BytesRef;
+
+/**
+ * Offsets from the postings, each term looked up once a segment instead of once a hit, and the
+ * exact phrases ({@link ExactPhrases}) matched in those postings.
+ *
+ * <p>The stock strategy seeks every term of the query in the segment's terms dictionary and
+ * opens its postings again for every hit and field, the largest item of the highlighting time
+ * left in a profile of the engine (2026-12-04). The fetch phase visits a search's hits in
+ * document order, so the postings of the segment at hand are kept and moved forward from hit to
+ * hit; a hit in another segment, or an earlier document, starts over. One instance serves one
+ * field of one search.
+ */
+final class SegmentPostings extends PostingsOffsetStrategy {
+  private final List<ExactPhrases.Phrase> phrases;
+  private Object segment;
+  private int lastDoc = -1;
+  /** A term's postings in {@link #segment}; null when the segment does not have the term. */
+  private final Map<BytesRef, PostingsEnum> postings = new HashMap<>();
+  /** The same for the phrases' terms (a postings list is read once a document). */
+  private final Map<BytesRef, PostingsEnum> phrasePostings = new HashMap<>();
+
+  SegmentPostings(UHComponents components, List<ExactPhrases.Phrase> phrases) {
+    super(components);
+    this.phrases = phrases;
+  }
+
+  @Override
+  public OffsetsEnum getOffsetsEnum(LeafReader reader, int docId, String content)
+      throws IOException {
+    IndexReader.CacheHelper helper = reader.getCoreCacheHelper();
+    Object key = helper == null ? null : helper.getKey();
+    if (key == null || key != segment || docId <= lastDoc) {
+      postings.clear();
+      phrasePostings.clear();
+    }
+    segment = key;
+    lastDoc = docId;
+    return super.getOffsetsEnum(reader, docId, content);
+  }
+
+  @Override
+  protected OffsetsEnum createOffsetsEnumFromReader(LeafReader reader, int doc)
+      throws IOException {
+    OffsetsEnum rest = super.createOffsetsEnumFromReader(reader, doc);
+    Terms index = reader.terms(getField());
+    return index == null ? rest : phraseMatches(index, doc, rest);
+  }
+
+  @Override
+  protected void createOffsetsEnumsForTerms(
+      BytesRef[] terms, Terms index, int doc, List<OffsetsEnum> results) throws IOException {
+    TermsEnum dictionary = null;
+    for (BytesRef term : terms) {
+      if (!postings.containsKey(term)) {
+        if (dictionary == null) {
+          dictionary = index.iterator();
+        }
+        postings.put(term, open(dictionary, term));
+      }
+      PostingsEnum positions = at(postings.get(term), doc);
+      if (positions != null) {
+        results.add(new OffsetsEnum.OfPostings(term, positions));
+      }
+    }
+  }
+
+  private PostingsEnum open(TermsEnum dictionary, BytesRef term) throws IOException {
+    if (!dictionary.seekExact(term)) {
+      return null;
+    }
+    PostingsEnum positions = dictionary.postings(null, PostingsEnum.OFFSETS);
+    if (positions == null) {
+      throw new IllegalArgumentException(
+          "field '" + getField() + "' was indexed without offsets, cannot highlight");
+    }
+    return positions;
+  }
+
+  /** The postings moved to {@code doc}, or null when the term is not in it. */
+  private static PostingsEnum at(PostingsEnum positions, int doc) throws IOException {
+    if (positions == null) {
+      return null;
+    }
+    int at = positions.docID() < doc ? positions.advance(doc) : positions.docID();
+    return at == doc ? positions : null;
+  }
+
+  /** {@code rest} with the terms of every exact phrase where the phrase matches in {@code doc}. */
+  private OffsetsEnum phraseMatches(Terms index, int doc, OffsetsEnum rest) throws IOException {
+    if (phrases.isEmpty()) {
+      return rest;
+    }
+    Map<BytesRef, Occurrences> inDoc = new HashMap<>();
+    TermsEnum dictionary = null;
+    List<Match> matches = new ArrayList<>();
+    for (ExactPhrases.Phrase phrase : phrases) {
+      Occurrences[] terms = new Occurrences[phrase.terms().length];
+      for (int i = 0; i < terms.length; i++) {
+        BytesRef term = phrase.terms()[i];
+        if (!inDoc.containsKey(term)) {
+          if (!phrasePostings.containsKey(term)) {
+            if (dictionary == null) {
+              dictionary = index.iterator();
+            }
+            phrasePostings.put(term, open(dictionary, term));
+          }
+          PostingsEnum positions = at(phrasePostings.get(term), doc);
+          inDoc.put(term, positions == null ? null : new Occurrences(term, positions));
+        }
+        terms[i] = inDoc.get(term);
+        if (terms[i] == null) {
+          break;
+        }
+      }
+      if (terms[terms.length - 1] == null) {
+        continue;
+      }
+      int[] relative = phrase.positions();
+      Occurrences first = terms[0];
+      for (int k = 0; k < first.positions.length; k++) {
+        int base = first.positions[k] - relative[0];
+        boolean all = true;
+        for (int i = 1; i < terms.length && all; i++) {
+          all = terms[i].indexOf(base + relative[i]) >= 0;
+        }
+        if (all) {
+          for (int i = 0; i < terms.length; i++) {
+            int j = terms[i].indexOf(base + relative[i]);
+            matches.add(new Match(terms[i].starts[j], terms[i].ends[j], terms[i].term));
+          }
+        }
+      }
+    }
+    if (matches.isEmpty()) {
+      return rest;
+    }
+    matches.sort(Comparator.comparingInt(Match::start).thenComparingInt(Match::end));
+    OffsetsEnum found = new Matches(matches);
+    return rest == OffsetsEnum.EMPTY
+        ? found
+        : new OffsetsEnum.MultiOffsetsEnum(List.of(rest, found));
+  }
+
+  /** Where one term occurs in one document: positions in order, with their offsets. */
+  private static final class Occurrences {
+    final BytesRef term;
+    final int[] positions;
+    final int[] starts;
+    final int[] ends;
+
+    Occurrences(BytesRef term, PostingsEnum postings) throws IOException {
+      this.term = term;
+      int freq = postings.freq();
+      positions = new int[freq];
+      starts = new int[freq];
+      ends = new int[freq];
+      for (int i = 0; i < freq; i++) {
+        positions[i] = postings.nextPosition();
+        starts[i] = postings.startOffset();
+        ends[i] = postings.endOffset();
+      }
+    }
+
+    int indexOf(int position) {
+      int found = Arrays.binarySearch(positions, position);
+      return found >= 0 ? found : -1;
+    }
+  }
+
+  private record Match(int start, int end, BytesRef term) {}
+
+  /** The phrases' matched terms, in text order. */
+  private static final class Matches extends OffsetsEnum {
+    private final List<Match> matches;
+    private int at = -1;
+
+    Matches(List<Match> matches) {
+      this.matches = matches;
+    }
+
+    @Override
+    public boolean nextPosition() {
+      return ++at < matches.size();
+    }
+
+    @Override
+    public int freq() {
+      return matches.size();
+    }
+
+    @Override
+    public BytesRef getTerm() {
+      return matches.get(at).term();
+    }
+
+    @Override
+    public int startOffset() {
+      return matches.get(at).start();
+    }
+
+    @Override
+    public int endOffset() {
+      return matches.get(at).end();
+    }
+  }
+}
