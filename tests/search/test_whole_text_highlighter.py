@@ -84,7 +84,7 @@ def test_search_marks_are_the_stock_highlighters(engine, q):
     request = SearchRequest(q=q, expansions=EXPANSIONS, page_size=50)
     stock, whole = _both(engine, lambda: compile_search(request, aggs=False))
     assert whole == stock
-    if q and q != "script":
+    if q and q != "script" and whole:  # some queries match only the seeds, when they are here
         fragments = [f for h in whole.values() if h for fs in h.values() for f in fs]
         assert any("<mark>" in f for f in fragments)
 
