@@ -30,7 +30,9 @@ import org.apache.lucene.util.BytesRef;
  * again: the Arabic analysis of 20 bodies made «إرهاب* تمويل» 2.5 times as slow with marks as
  * without (2026-12-04). The terms a prefix matches are the same tokens that analysis finds, with
  * the same offsets; looked up once a search, they let the highlighter read the postings like for
- * any word. Past {@link #MAX_TERMS} terms the query is left as it is (and analysed).
+ * any word. Past {@link #MAX_TERMS} terms the query is left as it is (and analysed). One
+ * difference: analysis stops at {@code max_analyzer_offset} characters (100,000 in ctsearch's
+ * requests), the postings do not, so a prefix is also marked further into a longer text.
  */
 final class MultiTermExpansion {
   /** As many terms as the fast vector highlighter expands a multi-term query to. */
