@@ -23,8 +23,11 @@ from .test_query_engine import DOCS, doc
 
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 EXPANSIONS = {
-    "داعش": ("الدولة الإسلامية", "تنظيم الدولة", "ISIS"),
+    # «في» is a stop word: the stemmed field's phrase has a gap, which the stock highlighter
+    # allows to close up (its span query takes the gap as slop).
+    "داعش": ("الدولة الإسلامية", "تنظيم الدولة", "ISIS", "الدولة الإسلامية في العراق والشام"),
     "الحوثيين": ("أنصار الله", "الحوثي"),
+    "اعتداء": ("الهجوم على السفارة",),
 }
 QUERIES = [
     "",  # browsing: nothing to mark, the opening of each body
@@ -46,12 +49,23 @@ QUERIES = [
     "التحالف الدولي ضد داعش",
     "داعش NOT العراق",
     "الرباط*",
+    "اعتداء",
 ]
 
 
+GAPS = [
+    doc(50, "بيان الدولة الإسلامية في العراق والشام", "نشرت الدولة الإسلامية العراق والشام "
+        "بيانا، ثم الدولة الإسلامية في في العراق والشام، والدولة الإسلامية في العراق الشام.",
+        "2015-08-02"),
+    doc(51, "الهجوم على السفارة", "بعد الهجوم على السفارة قيل الهجوم السفارة، ثم الهجوم على مبنى "
+        "السفارة، ثم السفارة على الهجوم.", "2015-08-03"),
+]  # fmt: skip
+
+
 def _docs() -> list[dict]:
-    """The engine tests' short articles and, when the seeds are at hand, five long real ones."""
-    docs = list(DOCS)
+    """The engine tests' short articles, phrases with and without their gaps, and, when the seeds
+    are at hand, five long real ones."""
+    docs = list(DOCS) + GAPS
     if SEEDS.is_dir():
         for n, path in enumerate(sorted(SEEDS.glob("*.txt")), start=100):
             title, _, body = path.read_text(encoding="utf-8").strip().partition("\n")
@@ -126,7 +140,38 @@ def test_alias_phrases_are_marked_where_they_match(engine):
         body = compile_search(SearchRequest(q="داعش", expansions=EXPANSIONS), aggs=False)
         client, name = engine
         hits = {h["id"]: h for h in parse_hits(client.search(index=name, body=body))}
-    assert "<mark>تنظيم</mark> <mark>الدولة</mark> <mark>الإسلامية</mark>" in (
-        hits[1]["highlights"]["body"][0]
+    assert (
+        "<mark>تنظيم</mark> <mark>الدولة</mark> <mark>الإسلامية</mark>"
+        in (hits[1]["highlights"]["body"][0])
     )
     assert "<mark>الدولة</mark> <mark>الإسلامية</mark>" in hits[12]["highlights"]["body"][0]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"prefix": {"title.exact": "بغد"}},
+        {"match_phrase": {"title.exact": "في بغداد"}},
+        {"bool": {"should": [{"match": {"title": "داعش"}}, {"prefix": {"title.exact": "الدول"}}]}},
+    ],
+)
+def test_marks_from_other_fields_are_the_stock_highlighters(engine, query):
+    """``require_field_match: false`` (OpenSearch's default, not ctsearch's): a title's prefix
+    or phrase marks the body's words too."""
+
+    def body() -> dict:
+        from django.conf import settings
+
+        whole = {"type": settings.OPENSEARCH_HIGHLIGHTER, "number_of_fragments": 0}
+        fields = {"body": dict(whole), "body.exact": dict(whole)}
+        return {
+            "query": query,
+            "size": 50,
+            "highlight": {"require_field_match": False, "fields": fields},
+        }
+
+    stock, whole = _both(engine, body)
+    assert whole == stock
+    assert whole  # the title matched
+    if "prefix" in query:  # expanded to the body's own words
+        assert any(h and "body" in h for h in whole.values())

@@ -9,8 +9,14 @@ import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.BoostQuery;
 import org.apache.lucene.search.ConstantScoreQuery;
 import org.apache.lucene.search.DisjunctionMaxQuery;
+import org.apache.lucene.search.MatchAllDocsQuery;
+import org.apache.lucene.search.MatchNoDocsQuery;
+import org.apache.lucene.search.MultiPhraseQuery;
+import org.apache.lucene.search.MultiTermQuery;
 import org.apache.lucene.search.PhraseQuery;
 import org.apache.lucene.search.Query;
+import org.apache.lucene.search.SynonymQuery;
+import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.util.BytesRef;
 
 /**
@@ -21,14 +27,57 @@ import org.apache.lucene.util.BytesRef;
  * builds its weight (every term looked up in the terms dictionary again) and walks its spans:
  * the three alias phrases of «داعش» were a third of that search's marking time (2026-12-04).
  * The terms of a phrase are marked where the phrase matches, each term on its own, as the stock
- * highlighter marks them. Phrases with slop, and phrases with several terms at one position
- * ({@code MultiPhraseQuery}), stay in the query for the stock highlighter.
+ * highlighter marks them (see {@link SegmentPostings}). Phrases with slop, and phrases with
+ * several terms at one position ({@code MultiPhraseQuery}), stay in the query for the stock
+ * highlighter.
+ *
+ * <p>Only a query made of {@link #understood} types is taken apart: when a phrase is in the query,
+ * the stock highlighter finds the other words through Lucene's {@code WeightedSpanTermExtractor},
+ * which skips query types it does not know (OpenSearch's function score, say); without the phrase
+ * it would find them all, and the marks would differ.
  */
 final class ExactPhrases {
   /** One phrase: its terms and their positions relative to each other (gaps for stop words). */
   record Phrase(BytesRef[] terms, int[] positions) {}
 
   private ExactPhrases() {}
+
+  /**
+   * Whether the stock highlighter reads the same words from {@code query} with and without its
+   * phrases: every clause is of a type both of its ways of reading a query know.
+   */
+  static boolean understood(Query query) {
+    if (query instanceof BooleanQuery) {
+      for (BooleanClause clause : ((BooleanQuery) query).clauses()) {
+        // What must not match is never marked, by either way.
+        if (clause.getOccur() != BooleanClause.Occur.MUST_NOT && !understood(clause.getQuery())) {
+          return false;
+        }
+      }
+      return true;
+    }
+    if (query instanceof DisjunctionMaxQuery) {
+      for (Query disjunct : ((DisjunctionMaxQuery) query).getDisjuncts()) {
+        if (!understood(disjunct)) {
+          return false;
+        }
+      }
+      return true;
+    }
+    if (query instanceof BoostQuery) {
+      return understood(((BoostQuery) query).getQuery());
+    }
+    if (query instanceof ConstantScoreQuery) {
+      return understood(((ConstantScoreQuery) query).getQuery());
+    }
+    return query instanceof TermQuery
+        || query instanceof SynonymQuery
+        || query instanceof PhraseQuery
+        || query instanceof MultiPhraseQuery
+        || query instanceof MultiTermQuery
+        || query instanceof MatchAllDocsQuery
+        || query instanceof MatchNoDocsQuery;
+  }
 
   /** The query without the phrases it adds to {@code into}. */
   static Query extract(Query query, Predicate<String> fields, List<Phrase> into) {
@@ -39,7 +88,9 @@ final class ExactPhrases {
   private static Query without(Query query, Predicate<String> fields, List<Phrase> into) {
     if (query instanceof PhraseQuery) {
       PhraseQuery phrase = (PhraseQuery) query;
-      if (phrase.getSlop() != 0 || !fields.test(phrase.getField())) {
+      if (phrase.getSlop() != 0
+          || phrase.getTerms().length == 0
+          || !fields.test(phrase.getField())) {
         return query;
       }
       Term[] terms = phrase.getTerms();

@@ -16,45 +16,57 @@ import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.BoostQuery;
 import org.apache.lucene.search.ConstantScoreQuery;
 import org.apache.lucene.search.DisjunctionMaxQuery;
+import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.MultiTermQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.util.BytesRef;
 
 /**
- * A highlight query with its multi-term queries (a prefix: {@code ارهاب*}) replaced by the terms
- * they match in the index, on the fields being marked.
+ * A highlight query with its multi-term queries (a prefix: {@code ارهاب*}) replaced by the words
+ * of the field being marked that they match.
  *
  * <p>Given a multi-term query, the unified highlighter cannot use the offsets in the postings
  * (it would have to walk every term of the field for every hit), so it analyses every hit's text
  * again: the Arabic analysis of 20 bodies made «إرهاب* تمويل» 2.5 times as slow with marks as
- * without (2026-12-04). The terms a prefix matches are the same tokens that analysis finds, with
- * the same offsets; looked up once a search, they let the highlighter read the postings like for
- * any word. Past {@link #MAX_TERMS} terms the query is left as it is (and analysed). One
- * difference: analysis stops at {@code max_analyzer_offset} characters (100,000 in ctsearch's
- * requests), the postings do not, so a prefix is also marked further into a longer text.
+ * without (2026-12-04). The terms a prefix matches in the field are the tokens that analysis
+ * finds, with the same offsets; looked up once a search, they let the highlighter read the
+ * postings as for any word. Past {@link #MAX_TERMS} terms (or Lucene's clause limit) the query is
+ * left as it is, and analysed. Analysis stops at {@code max_analyzer_offset}; when a query was
+ * expanded, {@link SegmentPostings} stops the marks there too.
  */
 final class MultiTermExpansion {
-  /** As many terms as the fast vector highlighter expands a multi-term query to. */
-  static final int MAX_TERMS = 1024;
+  /**
+   * The most terms a prefix is expanded to. {@link SegmentPostings} keeps each one's postings open
+   * for the search, a few KB of buffers each.
+   */
+  static final int MAX_TERMS = 256;
 
   private MultiTermExpansion() {}
 
-  static Query expand(Query query, IndexReader reader, Predicate<String> fields)
+  /**
+   * {@code query} with the multi-term queries on {@code fields} replaced by the terms of
+   * {@code field} they match; {@code expanded[0]} is set when one was.
+   */
+  static Query expand(
+      Query query, IndexReader reader, String field, Predicate<String> fields, boolean[] expanded)
       throws IOException {
     if (query instanceof MultiTermQuery) {
       MultiTermQuery multi = (MultiTermQuery) query;
       if (!fields.test(multi.getField())) {
         return query;
       }
-      Set<BytesRef> terms = matching(multi, reader);
+      Set<BytesRef> terms = matching(multi, reader, field);
       if (terms == null) {
         return query;
       }
       BooleanQuery.Builder any = new BooleanQuery.Builder();
       for (BytesRef term : terms) {
+        // Named for the query's own field, which the highlighter's field filter lets through as
+        // it did the multi-term query; the bytes are looked up in the field being marked.
         any.add(new TermQuery(new Term(multi.getField(), term)), BooleanClause.Occur.SHOULD);
       }
+      expanded[0] = true;
       return any.build();
     }
     if (query instanceof BooleanQuery) {
@@ -62,7 +74,7 @@ final class MultiTermExpansion {
       BooleanQuery.Builder out = new BooleanQuery.Builder();
       out.setMinimumNumberShouldMatch(bool.getMinimumNumberShouldMatch());
       for (BooleanClause clause : bool.clauses()) {
-        out.add(expand(clause.getQuery(), reader, fields), clause.getOccur());
+        out.add(expand(clause.getQuery(), reader, field, fields, expanded), clause.getOccur());
       }
       return out.build();
     }
@@ -70,33 +82,35 @@ final class MultiTermExpansion {
       DisjunctionMaxQuery max = (DisjunctionMaxQuery) query;
       List<Query> disjuncts = new ArrayList<>();
       for (Query disjunct : max.getDisjuncts()) {
-        disjuncts.add(expand(disjunct, reader, fields));
+        disjuncts.add(expand(disjunct, reader, field, fields, expanded));
       }
       return new DisjunctionMaxQuery(disjuncts, max.getTieBreakerMultiplier());
     }
     if (query instanceof BoostQuery) {
       BoostQuery boost = (BoostQuery) query;
-      return new BoostQuery(expand(boost.getQuery(), reader, fields), boost.getBoost());
+      Query inner = expand(boost.getQuery(), reader, field, fields, expanded);
+      return new BoostQuery(inner, boost.getBoost());
     }
     if (query instanceof ConstantScoreQuery) {
-      return new ConstantScoreQuery(
-          expand(((ConstantScoreQuery) query).getQuery(), reader, fields));
+      Query inner = ((ConstantScoreQuery) query).getQuery();
+      return new ConstantScoreQuery(expand(inner, reader, field, fields, expanded));
     }
     return query;
   }
 
-  /** The terms the query matches in every segment, or null past {@link #MAX_TERMS}. */
-  private static Set<BytesRef> matching(MultiTermQuery query, IndexReader reader)
+  /** The terms of {@code field} the query matches in every segment; null past the limit. */
+  private static Set<BytesRef> matching(MultiTermQuery query, IndexReader reader, String field)
       throws IOException {
+    int limit = Math.min(MAX_TERMS, IndexSearcher.getMaxClauseCount());
     Set<BytesRef> terms = new LinkedHashSet<>();
     for (LeafReaderContext leaf : reader.leaves()) {
-      Terms index = leaf.reader().terms(query.getField());
+      Terms index = leaf.reader().terms(field);
       if (index == null) {
         continue;
       }
       TermsEnum matches = query.getTermsEnum(index);
       for (BytesRef term = matches.next(); term != null; term = matches.next()) {
-        if (terms.add(BytesRef.deepCopyOf(term)) && terms.size() > MAX_TERMS) {
+        if (terms.add(BytesRef.deepCopyOf(term)) && terms.size() > limit) {
           return null;
         }
       }

@@ -2,7 +2,6 @@ package ctsearch.opensearch;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -27,9 +26,16 @@ import org.apache.lucene.util.BytesRef;
  * document order, so the postings of the segment at hand are kept and moved forward from hit to
  * hit; a hit in another segment, or an earlier document, starts over. One instance serves one
  * field of one search.
+ *
+ * <p>A phrase matches as the stock highlighter's span query does: its terms in order, each after
+ * the one before, the first position of each term after the previous one taken, and as many
+ * positions between them in all as the phrase has gaps (a stop word left out of the index).
+ * {@code maxStartOffset}, when set, stops the marks where the stock highlighter's re-analysis
+ * would stop ({@link MultiTermExpansion}).
  */
 final class SegmentPostings extends PostingsOffsetStrategy {
   private final List<ExactPhrases.Phrase> phrases;
+  private final Integer maxStartOffset;
   private Object segment;
   private int lastDoc = -1;
   /** A term's postings in {@link #segment}; null when the segment does not have the term. */
@@ -37,9 +43,11 @@ final class SegmentPostings extends PostingsOffsetStrategy {
   /** The same for the phrases' terms (a postings list is read once a document). */
   private final Map<BytesRef, PostingsEnum> phrasePostings = new HashMap<>();
 
-  SegmentPostings(UHComponents components, List<ExactPhrases.Phrase> phrases) {
+  SegmentPostings(
+      UHComponents components, List<ExactPhrases.Phrase> phrases, Integer maxStartOffset) {
     super(components);
     this.phrases = phrases;
+    this.maxStartOffset = maxStartOffset;
   }
 
   @Override
@@ -53,7 +61,8 @@ final class SegmentPostings extends PostingsOffsetStrategy {
     }
     segment = key;
     lastDoc = docId;
-    return super.getOffsetsEnum(reader, docId, content);
+    OffsetsEnum offsets = super.getOffsetsEnum(reader, docId, content);
+    return maxStartOffset == null ? offsets : new Until(offsets, maxStartOffset);
   }
 
   @Override
@@ -134,17 +143,30 @@ final class SegmentPostings extends PostingsOffsetStrategy {
         continue;
       }
       int[] relative = phrase.positions();
-      Occurrences first = terms[0];
-      for (int k = 0; k < first.positions.length; k++) {
-        int base = first.positions[k] - relative[0];
-        boolean all = true;
-        for (int i = 1; i < terms.length && all; i++) {
-          all = terms[i].indexOf(base + relative[i]) >= 0;
+      int n = terms.length;
+      // The stock highlighter's span query: in order, with the phrase's gaps as its slop.
+      int slop = Math.max(0, relative[n - 1] - relative[0] - (n - 1));
+      int[] at = new int[n];
+      for (int k = 0; k < terms[0].positions.length; k++) {
+        at[0] = k;
+        int previous = terms[0].positions[k];
+        int width = 0;
+        boolean ordered = true;
+        for (int i = 1; i < n && ordered; i++) {
+          at[i] = terms[i].firstAfter(previous);
+          ordered = at[i] >= 0;
+          if (ordered) {
+            width += terms[i].positions[at[i]] - previous - 1;
+            previous = terms[i].positions[at[i]];
+          }
         }
-        if (all) {
-          for (int i = 0; i < terms.length; i++) {
-            int j = terms[i].indexOf(base + relative[i]);
-            matches.add(new Match(terms[i].starts[j], terms[i].ends[j], terms[i].term));
+        if (!ordered) {
+          break; // a later start cannot find what this one did not
+        }
+        if (width <= slop) {
+          for (int i = 0; i < n; i++) {
+            Occurrences term = terms[i];
+            matches.add(new Match(term.starts[at[i]], term.ends[at[i]], term.term));
           }
         }
       }
@@ -179,13 +201,64 @@ final class SegmentPostings extends PostingsOffsetStrategy {
       }
     }
 
-    int indexOf(int position) {
-      int found = Arrays.binarySearch(positions, position);
-      return found >= 0 ? found : -1;
+    /** The index of the first position after {@code position}, or -1. */
+    int firstAfter(int position) {
+      int low = 0;
+      int high = positions.length;
+      while (low < high) {
+        int mid = (low + high) >>> 1;
+        if (positions[mid] <= position) {
+          low = mid + 1;
+        } else {
+          high = mid;
+        }
+      }
+      return low < positions.length ? low : -1;
     }
   }
 
   private record Match(int start, int end, BytesRef term) {}
+
+  /** Offsets up to a start offset, as the stock highlighter's analysis stops there. */
+  private static final class Until extends OffsetsEnum {
+    private final OffsetsEnum in;
+    private final int maxStartOffset;
+
+    Until(OffsetsEnum in, int maxStartOffset) {
+      this.in = in;
+      this.maxStartOffset = maxStartOffset;
+    }
+
+    @Override
+    public boolean nextPosition() throws IOException {
+      return in.nextPosition() && in.startOffset() <= maxStartOffset;
+    }
+
+    @Override
+    public int freq() throws IOException {
+      return in.freq();
+    }
+
+    @Override
+    public BytesRef getTerm() throws IOException {
+      return in.getTerm();
+    }
+
+    @Override
+    public int startOffset() throws IOException {
+      return in.startOffset();
+    }
+
+    @Override
+    public int endOffset() throws IOException {
+      return in.endOffset();
+    }
+
+    @Override
+    public void close() throws IOException {
+      in.close();
+    }
+  }
 
   /** The phrases' matched terms, in text order. */
   private static final class Matches extends OffsetsEnum {

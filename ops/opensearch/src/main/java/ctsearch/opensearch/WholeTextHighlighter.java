@@ -53,9 +53,9 @@ import org.opensearch.search.fetch.subphase.highlight.UnifiedHighlighter;
  * <p>Everything else is the stock highlighter's: the same offsets from the postings, the same
  * phrase and multi-term handling, the same formatter (HTML encoding, tags, trimming) and the same
  * opening of the text when nothing matched ({@code no_match_size}), so the marked text is the same
- * string (tests/search/test_whole_text_highlighter.py compares them). One difference: a
- * multi-valued field is marked as one text, its values joined by the paragraph separator, where
- * the stock highlighter gives a fragment per value; ctsearch marks single-valued fields only.
+ * string (tests/search/test_whole_text_highlighter.py compares them), one fragment per value of a
+ * multi-valued field as there. Passages ({@code number_of_fragments} > 0), fragments ordered by
+ * score and derived fields are handed to the stock highlighter.
  *
  * <p>Registered as {@value #NAME} by {@link CtsearchPlugin}; ctsearch asks for it only from
  * nodes it starts itself (the {@code OPENSEARCH_HIGHLIGHTER} setting).
@@ -82,6 +82,13 @@ public final class WholeTextHighlighter implements Highlighter {
 
   @Override
   public HighlightField highlight(FieldHighlightContext context) throws IOException {
+    SearchHighlightContext.FieldOptions options = context.field.fieldOptions();
+    if (options.numberOfFragments() != 0
+        || Boolean.TRUE.equals(options.scoreOrdered())
+        || context.context.getQueryShardContext().resolveDerivedFieldType(context.fieldName) != null) {
+      // Passages, their order by score, a derived field's analyzer: the stock highlighter's.
+      return STOCK.highlight(context);
+    }
     @SuppressWarnings("unchecked")
     Map<String, Whole> cache =
         (Map<String, Whole>) context.cache.computeIfAbsent(NAME, key -> new HashMap<>());
@@ -146,19 +153,20 @@ public final class WholeTextHighlighter implements Highlighter {
     PassageFormatter formatter =
         new CustomPassageFormatter(options.preTags()[0], options.postTags()[0], encoder);
     Query query = context.query;
-    if (offsetSource == OffsetSource.POSTINGS) {
+    if (offsetSource == OffsetSource.POSTINGS && ExactPhrases.understood(query)) {
       IndexReader reader = context.context.searcher().getIndexReader();
-      query = MultiTermExpansion.expand(query, reader, fieldMatcher);
+      boolean[] expanded = {false};
+      query = MultiTermExpansion.expand(query, reader, context.fieldName, fieldMatcher, expanded);
       List<ExactPhrases.Phrase> phrases = new ArrayList<>();
       Query rest = ExactPhrases.extract(query, fieldMatcher, phrases);
-      PHRASES.set(phrases);
+      PENDING.set(new Pending(phrases, expanded[0] ? fieldMaxAnalyzedOffset : null));
       try {
         return new Whole(context, rest, analyzer, offsetSource, formatter, fieldMatcher);
       } catch (PhrasesNotFromPostings e) {
         // The rest of the query needs another offset source (a multi-term query past
-        // MultiTermExpansion.MAX_TERMS is analysed): the stock highlighter marks the phrases.
+        // MultiTermExpansion.MAX_TERMS is analysed): the stock code marks the phrases too.
       } finally {
-        PHRASES.remove();
+        PENDING.remove();
       }
     }
     return new Whole(context, query, analyzer, offsetSource, formatter, fieldMatcher);
@@ -188,11 +196,14 @@ public final class WholeTextHighlighter implements Highlighter {
   }
 
   /**
-   * The exact phrases taken out of the query for the highlighter being built (its offset
-   * strategy is made in the stock constructor, before a field of ours could hold them).
+   * What {@link SegmentPostings} needs to know of the highlighter being built: the exact phrases
+   * taken out of its query and where the marks stop (its offset strategy is made in the stock
+   * constructor, before a field of ours could hold them).
    */
-  private static final ThreadLocal<List<ExactPhrases.Phrase>> PHRASES =
-      ThreadLocal.withInitial(List::of);
+  private record Pending(List<ExactPhrases.Phrase> phrases, Integer maxStartOffset) {}
+
+  private static final ThreadLocal<Pending> PENDING =
+      ThreadLocal.withInitial(() -> new Pending(List.of(), null));
 
   /** Phrases were taken out of a query whose marks do not come from the postings after all. */
   private static final class PhrasesNotFromPostings extends RuntimeException {
@@ -240,12 +251,13 @@ public final class WholeTextHighlighter implements Highlighter {
     protected FieldOffsetStrategy getOffsetStrategy(
         OffsetSource source, UHComponents components) {
       FieldOffsetStrategy strategy = super.getOffsetStrategy(source, components);
-      List<ExactPhrases.Phrase> phrases = PHRASES.get();
-      boolean onlyPhrases = strategy == NoOpOffsetStrategy.INSTANCE && !phrases.isEmpty();
+      Pending pending = PENDING.get();
+      boolean onlyPhrases =
+          strategy == NoOpOffsetStrategy.INSTANCE && !pending.phrases().isEmpty();
       if (strategy.getClass() == PostingsOffsetStrategy.class || onlyPhrases) {
-        return new SegmentPostings(components, phrases);
+        return new SegmentPostings(components, pending.phrases(), pending.maxStartOffset());
       }
-      if (!phrases.isEmpty()) {
+      if (!pending.phrases().isEmpty() || pending.maxStartOffset() != null) {
         throw new PhrasesNotFromPostings();
       }
       return strategy;
