@@ -131,7 +131,7 @@ OPENSEARCH_TIMEOUT = env.int("OPENSEARCH_TIMEOUT", 10)
 # How search results are marked: ``ctsearch_whole`` is ops/opensearch's highlighter, on the nodes
 # that ops/services.sh starts (the default URL); any other OpenSearch 2.x (docker compose, a
 # managed service) has only its stock ``unified``. Both mark the same text; the first costs the
-# engine about a quarter less (articles.search.compiler.highlight_spec).
+# engine about half as much (articles.search.compiler.highlight_spec).
 OPENSEARCH_HIGHLIGHTER = env.choice(
     "OPENSEARCH_HIGHLIGHTER",
     "ctsearch_whole" if OPENSEARCH_URL == DEFAULT_OPENSEARCH_URL else "unified",

@@ -359,9 +359,10 @@ def highlight_spec(request: SearchRequest | None = None, *, text: dict | None = 
 
     The highlighter is ``settings.OPENSEARCH_HIGHLIGHTER``: on the project's own nodes,
     ``ctsearch_whole`` (ops/opensearch/…/WholeTextHighlighter.java), the stock ``unified``
-    highlighter without the passage machinery it runs even for a whole text (a break iterator
-    that walks every text twice, a passage scorer), which was a quarter of the cost of marking
-    (2026-12-04); elsewhere the stock one. Both give the same marked text.
+    highlighter without the passage machinery it runs even for a whole text, reading each
+    segment's postings once for all hits and matching exact phrases and prefixes from them: half
+    the engine's cost of marking (2026-12-04, README → Performance); elsewhere the stock one.
+    Both give the same marked text.
     """
     whole = {
         "type": settings.OPENSEARCH_HIGHLIGHTER,
