@@ -28,6 +28,7 @@ import org.opensearch.core.common.text.Text;
 import org.opensearch.index.mapper.IdFieldMapper;
 import org.opensearch.index.mapper.MappedFieldType;
 import org.opensearch.index.mapper.TextSearchInfo;
+import org.opensearch.index.query.QueryShardContext;
 import org.opensearch.search.fetch.FetchSubPhase;
 import org.opensearch.search.fetch.subphase.highlight.FieldHighlightContext;
 import org.opensearch.search.fetch.subphase.highlight.HighlightField;
@@ -83,9 +84,10 @@ public final class WholeTextHighlighter implements Highlighter {
   @Override
   public HighlightField highlight(FieldHighlightContext context) throws IOException {
     SearchHighlightContext.FieldOptions options = context.field.fieldOptions();
+    QueryShardContext shard = context.context.getQueryShardContext();
     if (options.numberOfFragments() != 0
         || Boolean.TRUE.equals(options.scoreOrdered())
-        || context.context.getQueryShardContext().resolveDerivedFieldType(context.fieldName) != null) {
+        || shard.resolveDerivedFieldType(context.fieldName) != null) {
       // Passages, their order by score, a derived field's analyzer: the stock highlighter's.
       return STOCK.highlight(context);
     }
