@@ -1,9 +1,7 @@
 package ctsearch.opensearch;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.apache.lucene.index.IndexReader;
@@ -13,9 +11,6 @@ import org.apache.lucene.index.Terms;
 import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
-import org.apache.lucene.search.BoostQuery;
-import org.apache.lucene.search.ConstantScoreQuery;
-import org.apache.lucene.search.DisjunctionMaxQuery;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.MultiTermQuery;
 import org.apache.lucene.search.Query;
@@ -51,51 +46,30 @@ final class MultiTermExpansion {
   static Query expand(
       Query query, IndexReader reader, String field, Predicate<String> fields, boolean[] expanded)
       throws IOException {
-    if (query instanceof MultiTermQuery) {
-      MultiTermQuery multi = (MultiTermQuery) query;
-      if (!fields.test(multi.getField())) {
-        return query;
-      }
-      Set<BytesRef> terms = matching(multi, reader, field);
-      if (terms == null) {
-        return query;
-      }
-      BooleanQuery.Builder any = new BooleanQuery.Builder();
-      for (BytesRef term : terms) {
-        // Named for the query's own field, which the highlighter's field filter lets through as
-        // it did the multi-term query; the bytes are looked up in the field being marked.
-        any.add(new TermQuery(new Term(multi.getField(), term)), BooleanClause.Occur.SHOULD);
-      }
-      expanded[0] = true;
-      return any.build();
+    Query out =
+        QueryTrees.map(query, leaf -> expanded(leaf, reader, field, fields, expanded), true);
+    return out == null ? query : out; // only an empty compound drops out: nothing to expand
+  }
+
+  private static Query expanded(
+      Query query, IndexReader reader, String field, Predicate<String> fields, boolean[] expanded)
+      throws IOException {
+    if (!(query instanceof MultiTermQuery) || !fields.test(((MultiTermQuery) query).getField())) {
+      return query;
     }
-    if (query instanceof BooleanQuery) {
-      BooleanQuery bool = (BooleanQuery) query;
-      BooleanQuery.Builder out = new BooleanQuery.Builder();
-      out.setMinimumNumberShouldMatch(bool.getMinimumNumberShouldMatch());
-      for (BooleanClause clause : bool.clauses()) {
-        out.add(expand(clause.getQuery(), reader, field, fields, expanded), clause.getOccur());
-      }
-      return out.build();
+    MultiTermQuery multi = (MultiTermQuery) query;
+    Set<BytesRef> terms = matching(multi, reader, field);
+    if (terms == null) {
+      return query;
     }
-    if (query instanceof DisjunctionMaxQuery) {
-      DisjunctionMaxQuery max = (DisjunctionMaxQuery) query;
-      List<Query> disjuncts = new ArrayList<>();
-      for (Query disjunct : max.getDisjuncts()) {
-        disjuncts.add(expand(disjunct, reader, field, fields, expanded));
-      }
-      return new DisjunctionMaxQuery(disjuncts, max.getTieBreakerMultiplier());
+    BooleanQuery.Builder any = new BooleanQuery.Builder();
+    for (BytesRef term : terms) {
+      // Named for the query's own field, which the highlighter's field filter lets through as
+      // it did the multi-term query; the bytes are looked up in the field being marked.
+      any.add(new TermQuery(new Term(multi.getField(), term)), BooleanClause.Occur.SHOULD);
     }
-    if (query instanceof BoostQuery) {
-      BoostQuery boost = (BoostQuery) query;
-      Query inner = expand(boost.getQuery(), reader, field, fields, expanded);
-      return new BoostQuery(inner, boost.getBoost());
-    }
-    if (query instanceof ConstantScoreQuery) {
-      Query inner = ((ConstantScoreQuery) query).getQuery();
-      return new ConstantScoreQuery(expand(inner, reader, field, fields, expanded));
-    }
-    return query;
+    expanded[0] = true;
+    return any.build();
   }
 
   /** The terms of {@code field} the query matches in every segment; null past the limit. */

@@ -42,6 +42,8 @@ final class SegmentPostings extends PostingsOffsetStrategy {
   private final Map<BytesRef, PostingsEnum> postings = new HashMap<>();
   /** The same for the phrases' terms (a postings list is read once a document). */
   private final Map<BytesRef, PostingsEnum> phrasePostings = new HashMap<>();
+  /** The field's terms dictionary in {@link #segment}, once a term is looked up. */
+  private TermsEnum dictionary;
 
   SegmentPostings(
       UHComponents components, List<ExactPhrases.Phrase> phrases, Integer maxStartOffset) {
@@ -58,6 +60,7 @@ final class SegmentPostings extends PostingsOffsetStrategy {
     if (key == null || key != segment || docId <= lastDoc) {
       postings.clear();
       phrasePostings.clear();
+      dictionary = null;
     }
     segment = key;
     lastDoc = docId;
@@ -69,6 +72,9 @@ final class SegmentPostings extends PostingsOffsetStrategy {
   protected OffsetsEnum createOffsetsEnumFromReader(LeafReader reader, int doc)
       throws IOException {
     OffsetsEnum rest = super.createOffsetsEnumFromReader(reader, doc);
+    if (phrases.isEmpty()) {
+      return rest;
+    }
     Terms index = reader.terms(getField());
     return index == null ? rest : phraseMatches(index, doc, rest);
   }
@@ -76,30 +82,32 @@ final class SegmentPostings extends PostingsOffsetStrategy {
   @Override
   protected void createOffsetsEnumsForTerms(
       BytesRef[] terms, Terms index, int doc, List<OffsetsEnum> results) throws IOException {
-    TermsEnum dictionary = null;
     for (BytesRef term : terms) {
-      if (!postings.containsKey(term)) {
-        if (dictionary == null) {
-          dictionary = index.iterator();
-        }
-        postings.put(term, open(dictionary, term));
-      }
-      PostingsEnum positions = at(postings.get(term), doc);
+      PostingsEnum positions = at(postingsOf(postings, index, term), doc);
       if (positions != null) {
         results.add(new OffsetsEnum.OfPostings(term, positions));
       }
     }
   }
 
-  private PostingsEnum open(TermsEnum dictionary, BytesRef term) throws IOException {
-    if (!dictionary.seekExact(term)) {
-      return null;
+  /** A term's postings in the segment, from {@code cache} or opened into it (null if absent). */
+  private PostingsEnum postingsOf(Map<BytesRef, PostingsEnum> cache, Terms index, BytesRef term)
+      throws IOException {
+    if (cache.containsKey(term)) {
+      return cache.get(term);
     }
-    PostingsEnum positions = dictionary.postings(null, PostingsEnum.OFFSETS);
-    if (positions == null) {
-      throw new IllegalArgumentException(
-          "field '" + getField() + "' was indexed without offsets, cannot highlight");
+    if (dictionary == null) {
+      dictionary = index.iterator();
     }
+    PostingsEnum positions = null;
+    if (dictionary.seekExact(term)) {
+      positions = dictionary.postings(null, PostingsEnum.OFFSETS);
+      if (positions == null) {
+        throw new IllegalArgumentException(
+            "field '" + getField() + "' was indexed without offsets, cannot highlight");
+      }
+    }
+    cache.put(term, positions);
     return positions;
   }
 
@@ -114,24 +122,14 @@ final class SegmentPostings extends PostingsOffsetStrategy {
 
   /** {@code rest} with the terms of every exact phrase where the phrase matches in {@code doc}. */
   private OffsetsEnum phraseMatches(Terms index, int doc, OffsetsEnum rest) throws IOException {
-    if (phrases.isEmpty()) {
-      return rest;
-    }
     Map<BytesRef, Occurrences> inDoc = new HashMap<>();
-    TermsEnum dictionary = null;
     List<Match> matches = new ArrayList<>();
     for (ExactPhrases.Phrase phrase : phrases) {
       Occurrences[] terms = new Occurrences[phrase.terms().length];
       for (int i = 0; i < terms.length; i++) {
         BytesRef term = phrase.terms()[i];
         if (!inDoc.containsKey(term)) {
-          if (!phrasePostings.containsKey(term)) {
-            if (dictionary == null) {
-              dictionary = index.iterator();
-            }
-            phrasePostings.put(term, open(dictionary, term));
-          }
-          PostingsEnum positions = at(phrasePostings.get(term), doc);
+          PostingsEnum positions = at(postingsOf(phrasePostings, index, term), doc);
           inDoc.put(term, positions == null ? null : new Occurrences(term, positions));
         }
         terms[i] = inDoc.get(term);

@@ -155,7 +155,7 @@ public final class WholeTextHighlighter implements Highlighter {
     PassageFormatter formatter =
         new CustomPassageFormatter(options.preTags()[0], options.postTags()[0], encoder);
     Query query = context.query;
-    if (offsetSource == OffsetSource.POSTINGS && ExactPhrases.understood(query)) {
+    if (offsetSource == OffsetSource.POSTINGS && QueryTrees.understood(query)) {
       IndexReader reader = context.context.searcher().getIndexReader();
       boolean[] expanded = {false};
       query = MultiTermExpansion.expand(query, reader, context.fieldName, fieldMatcher, expanded);
